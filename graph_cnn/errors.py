@@ -1,0 +1,13 @@
+"""Errors that graph_cnn reports to a user as one line saying what went wrong and what to do."""
+
+
+class GraphCnnError(Exception):
+    """Base of every error the command line prints as a single line and exits non-zero on."""
+
+
+class DataError(GraphCnnError):
+    """A data file is missing, corrupt, or could not be fetched."""
+
+
+class TrainingError(GraphCnnError):
+    """Training cannot go on (for example the loss became NaN or infinite)."""
