@@ -29,6 +29,71 @@ def cmd_legacy(args):
     return legacy.run(args.script, args.args, data_dir=args.data_dir)
 
 
+def cmd_list(args):
+    from . import registry
+
+    main_ids = registry.pipelines(include_ablations=False)
+    for pid, p in registry.pipelines().items():
+        budget = f"{p.full.epochs} epochs" if p.full.epochs else f"{p.full.steps} steps"
+        kind = "" if pid in main_ids else "  [ablation]"
+        print(f"{pid:28s} {p.seed_article:8s} {budget:>12s}  batch {p.batch_size:<4d} "
+              f"{len(p.figures)} figures  {p.title}{kind}")
+    return 0
+
+
+def cmd_summary(args):
+    from . import registry, summary
+    from .pipeline import build_graph
+
+    for pid in args.ids:
+        pipeline = registry.get(pid)
+        _, tensors = build_graph(pipeline)
+        print(summary.render(pipeline, tensors))
+    return 0
+
+
+def cmd_reproduce(args):
+    from . import registry
+    from .reproduce import check_run_arguments, reproduce
+
+    seeds = check_run_arguments(args)
+    if args.all == bool(args.ids):
+        raise GraphCnnError("name pipeline ids or give --all ('graph-cnn list' shows the ids)")
+    ids = list(registry.pipelines(include_ablations=args.ablations)) if args.all else args.ids
+    pipelines = [registry.get(pid) for pid in ids]
+    failed = []
+    for pipeline in pipelines:
+        for result in reproduce(pipeline, args.budget, seeds, args.out, args.data_dir,
+                                args.threads):
+            if result["status"] != "ok":
+                failed.append(f"{pipeline.id} seed {result['seed']}")
+    if failed:
+        print(f"graph-cnn: {len(failed)} run(s) diverged (recorded as such): "
+              f"{', '.join(failed)}", file=sys.stderr)
+    return 0
+
+
+def cmd_compare(args):
+    import json
+
+    from . import compare, registry, runs
+
+    pipelines = registry.pipelines()
+    results = runs.load_results(args.results, args.budget)
+    figures = compare.figure_rows(pipelines, results)
+    claims = compare.claim_rows(pipelines, results)
+    if args.markdown:
+        from pathlib import Path
+
+        runs.write_text(Path(args.markdown), compare.markdown(
+            figures, claims, compare.provenance_lines(results, args.results, args.budget)))
+    if args.json:
+        print(json.dumps(figures + claims, indent=1))
+    else:
+        print(compare.text_table(figures, claims))
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="graph-cnn",
@@ -47,6 +112,32 @@ def build_parser():
     p.add_argument("script", help="the TF1 Python script")
     p.add_argument("args", nargs=argparse.REMAINDER, help="arguments passed to the script")
     p.set_defaults(func=cmd_legacy)
+
+    p = sub.add_parser("list", help="list the article pipelines and ablations")
+    p.set_defaults(func=cmd_list)
+
+    p = sub.add_parser("summary", help="Keras-like layer table of pipelines' models")
+    p.add_argument("ids", nargs="+", metavar="ID")
+    p.set_defaults(func=cmd_summary)
+
+    from .reproduce import add_run_arguments
+
+    p = sub.add_parser("reproduce", help="train pipelines over seeds and record every run")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--all", action="store_true", help="every article pipeline")
+    p.add_argument("--ablations", action="store_true", help="with --all: the ablations too")
+    add_run_arguments(p)
+    p.set_defaults(func=cmd_reproduce)
+
+    from .runs import RESULTS
+
+    p = sub.add_parser("compare", help="reported versus measured, one row per figure and claim")
+    p.add_argument("--results", default=str(RESULTS),
+                   help=f"runs folder to read (default: the committed {RESULTS.name})")
+    p.add_argument("--budget", default="full", choices=("quick", "full"))
+    p.add_argument("--json", action="store_true", help="rows as a JSON list")
+    p.add_argument("--markdown", metavar="PATH", help="also write the tables as Markdown")
+    p.set_defaults(func=cmd_compare)
     return parser
 
 

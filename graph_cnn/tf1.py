@@ -16,7 +16,10 @@ from . import contrib_layers as _contrib_layers
 from . import layers as _layers
 
 _v1 = _tf.compat.v1
+_level = _tf.get_logger().level
+_tf.get_logger().setLevel("ERROR")  # our own switch to TF1 behaviour need not warn about itself
 _v1.disable_v2_behavior()
+_tf.get_logger().setLevel(_level)
 
 layers = types.SimpleNamespace(**{
     name: getattr(_layers, name) for name in (

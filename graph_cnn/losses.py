@@ -1,0 +1,28 @@
+"""The articles' losses, each as its framework computed it."""
+
+import tensorflow as tf
+
+v1 = tf.compat.v1
+
+
+def sparse_softmax_mean(logits, labels):
+    """Mean sparse softmax cross-entropy (TF1 articles; PyTorch's ``CrossEntropyLoss``)."""
+    return tf.reduce_mean(tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels,
+                                                                         logits=logits))
+
+
+def summed_log_softmax(logits, labels):
+    """``-reduce_sum(y * log(softmax(logits)))`` over the batch, one-hot ``y`` (seed 002): a
+    softmax output of exactly 0 gives log(0) = -inf and a NaN loss, as in the article."""
+    return -tf.reduce_sum(labels * v1.log(tf.nn.softmax(logits)))
+
+
+def keras_categorical(logits, labels, epsilon=1e-7):
+    """Keras's ``categorical_crossentropy`` on a softmax output: probabilities clipped to
+    [epsilon, 1 - epsilon], then the batch mean of ``-sum(y log p)``."""
+    probs = tf.clip_by_value(tf.nn.softmax(logits), epsilon, 1.0 - epsilon)
+    return tf.reduce_mean(-tf.reduce_sum(labels * v1.log(probs), axis=-1))
+
+
+LOSSES = {"sparse_softmax_mean": sparse_softmax_mean, "summed_log_softmax": summed_log_softmax,
+          "keras_categorical": keras_categorical}
