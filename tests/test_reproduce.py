@@ -1,0 +1,123 @@
+"""The training loop, run records and the diff, at quick budgets."""
+
+import json
+import subprocess
+import sys
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, run_cli
+from graph_cnn import compare, registry
+from graph_cnn.optimizers import adam, sgd
+from graph_cnn.pipeline import Budget, Figure
+from graph_cnn.train import train
+
+MAIN_IDS = list(registry.pipelines(include_ablations=False))
+
+
+@pytest.mark.parametrize("pid", MAIN_IDS)
+def test_every_reproduction_script_runs_at_quick_budget(pid, tmp_path):
+    script = ROOT / "reproductions" / f"{pid}.py"
+    result = subprocess.run([sys.executable, str(script), "--budget", "quick", "--out",
+                             str(tmp_path)], capture_output=True, text=True, timeout=600,
+                            cwd=tmp_path)
+    assert result.returncode == 0, result.stderr[-3000:]
+    saved = json.loads((tmp_path / pid / "quick-seed1" / "result.json").read_text())
+    assert saved["id"] == pid and saved["status"] in ("ok", "diverged")
+    assert saved["records"] and 0.0 <= saved["final"]["test_acc"] <= 1.0
+    prov = saved["provenance"]
+    assert prov["seed"] == 1 and prov["budget"] == "quick" and prov["seconds"] > 0
+    assert prov["versions"]["tensorflow"] and len(prov["commit"]) >= 7
+    assert (tmp_path / pid / "quick-seed1" / "model.ckpt.index").exists()
+    assert not list(tmp_path.glob("**/*.partial"))
+    rate = saved["records"][-1]["images_per_sec"]
+    assert rate > 0
+
+
+def test_script_help_and_bad_flag():
+    script = ROOT / "reproductions" / "barter_selu.py"
+    ok = subprocess.run([sys.executable, str(script), "--help"], capture_output=True, text=True)
+    assert ok.returncode == 0 and "--budget" in ok.stdout
+    bad = subprocess.run([sys.executable, str(script), "--seeds", "0"], capture_output=True,
+                         text=True)
+    assert bad.returncode == 1
+    assert bad.stderr.strip().splitlines()[-1].endswith("--seeds must be at least 1, not 0")
+
+
+def test_same_seed_repeats_and_other_seed_differs():
+    pipeline = registry.get("chollet_dense")
+    runs = [train(pipeline, "quick", seed, threads=1, log=lambda _: None, progress=False)
+            for seed in (5, 5, 6)]
+    assert runs[0]["records"] == [dict(r, seconds=runs[0]["records"][i]["seconds"],
+                                       images_per_sec=runs[0]["records"][i]["images_per_sec"])
+                                  for i, r in enumerate(runs[1]["records"])]
+    assert runs[0]["final"] == runs[1]["final"]
+    assert runs[0]["final"] != runs[2]["final"]
+
+
+def test_nan_loss_stops_the_run_with_a_clear_message():
+    pipeline = replace(registry.get("lenet5_sigmoid"), optimizer=lambda: sgd(1e3),
+                       quick=Budget(steps=50, test_limit=500))
+    lines = []
+    result = train(pipeline, "quick", 1, log=lines.append, progress=False)
+    assert result["status"] == "diverged"
+    assert "the loss became nan at step" in result["error"]
+    assert len(result["records"]) < 25  # stopped, not run to the end
+    assert any("the run is stopped" in line for line in lines)
+
+
+def test_batch_norm_model_trains_with_flag_and_evaluates_without(tmp_path):
+    import tensorflow as tf
+
+    pipeline = replace(registry.get("lenet_avgpool_bn"), optimizer=adam,
+                       quick=Budget(epochs=2, train_limit=10240, test_limit=1000))
+    result = train(pipeline, "quick", 1, log=lambda _: None, progress=False,
+                   checkpoint=tmp_path / "model.ckpt")
+    # evaluation with the flag off uses the moving statistics the update ops trained
+    assert result["status"] == "ok" and result["final"]["test_acc"] > 0.8
+    moving_mean = tf.train.load_variable(str(tmp_path / "model.ckpt"), "bn1/moving_mean")
+    assert np.abs(moving_mean).max() > 0.01
+
+
+def _fake(values, metric="test_acc", at=3, epochs=(1, 2, 3)):
+    return [dict(status="ok", final={metric: v},
+                 records=[{"epoch": e, metric: v if e == at else 0.0} for e in epochs])
+            for v in values]
+
+
+def test_verdict_rule():
+    mean, sd, n, tol, word = compare.verdict(0.99, np.array([0.989, 0.991, 0.990]), "test_acc")
+    assert n == 3 and abs(mean - 0.99) < 1e-9 and word == "reproduced"
+    assert abs(tol - 2 * np.sqrt(0.001 ** 2 + 0.99 * 0.01 / 10000)) < 1e-12
+    assert compare.verdict(0.99, np.array([0.95, 0.951]), "test_acc")[4] == "not reproduced"
+    assert compare.verdict(0.5, np.array([]), "train_loss")[4] == "not run"
+    assert compare.verdict(0.02, np.array([0.0204, 0.0206]), "train_loss")[4] == "not reproduced"
+
+
+def test_figure_rows_read_the_named_epoch_not_the_best():
+    pipeline = replace(registry.get("chollet_dense"), figures=(
+        Figure("test accuracy", "test_acc", 0.9, at=2),), claims=())
+    results = {"chollet_dense": _fake([0.95, 0.95], at=3)}
+    (row,) = compare.figure_rows({"chollet_dense": pipeline}, results)
+    assert row["measured_mean"] == 0.0 and row["verdict"] == "not reproduced"
+    assert {"id", "reported", "measured_mean", "measured_sd", "n", "verdict"} <= row.keys()
+
+
+def test_compare_command_json_has_a_row_per_figure_and_claim(tmp_path):
+    result = run_cli("compare", "--results", tmp_path, "--json", "--markdown",
+                     tmp_path / "R.md")
+    assert result.returncode == 0, result.stderr[-2000:]
+    rows = json.loads(result.stdout)
+    figures = sum(max(1, len(p.figures)) for p in registry.pipelines().values())
+    claims = sum(len(p.claims) for p in registry.pipelines().values())
+    assert len(rows) == figures + claims
+    assert all(r["verdict"] == "not run" for r in rows if "verdict" in r)
+    assert "| chollet_convnet |" in (tmp_path / "R.md").read_text()
+
+
+def test_reproduce_command_rejects_unknown_ids():
+    result = run_cli("reproduce", "no_such_id")
+    assert result.returncode == 1
+    assert "unknown pipeline id 'no_such_id'" in result.stderr.strip().splitlines()[-1]
