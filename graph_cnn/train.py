@@ -24,8 +24,10 @@ v1 = tf.compat.v1
 EVAL_BATCH = 2000
 
 
-def _check_finite(loss, where, pipeline):
+def _check_finite(loss, where, pipeline, records, record):
+    """Stop on a NaN or infinite loss, leaving a record of where it happened."""
     if not math.isfinite(loss):
+        records.append(dict(record, train_loss=None, diverged=True))
         raise TrainingError(f"{pipeline.id}: the loss became {loss} at {where}; the run is "
                             f"stopped (lower the learning rate, or use a loss that cannot "
                             f"take log(0))")
@@ -105,7 +107,8 @@ def run_epochs(session, epochs, log=print, progress=None, records=None):
         with _bar(feed.num_train, f"epoch {number}", show) as bar:
             for x, y in feed.epoch(rng):
                 loss, right = session.train_batch(x, y)
-                _check_finite(loss, f"epoch {number}, batch {len(losses) + 1}", pipeline)
+                _check_finite(loss, f"epoch {number}, batch {len(losses) + 1}", pipeline,
+                              records, dict(epoch=number, batch=len(losses) + 1))
                 losses.append(loss)
                 seen, correct = seen + len(x), correct + right
                 bar.update(len(x))
@@ -133,7 +136,8 @@ def run_steps(session, steps, log_every, log=print, progress=None, records=None)
         for step in range(steps):
             x, y = feed.next_batch()
             loss, right = session.train_batch(x, y)
-            _check_finite(loss, f"step {step}", pipeline)
+            _check_finite(loss, f"step {step}", pipeline, records,
+                          dict(step=step, train_acc=right / len(x)))
             images += len(x)
             bar.update(len(x))
             if step % log_every == 0 or step == steps - 1:

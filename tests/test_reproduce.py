@@ -32,8 +32,10 @@ def test_every_reproduction_script_runs_at_quick_budget(pid, tmp_path):
     assert prov["versions"]["tensorflow"] and len(prov["commit"]) >= 7
     assert (tmp_path / pid / "quick-seed1" / "model.ckpt.index").exists()
     assert not list(tmp_path.glob("**/*.partial"))
-    rate = saved["records"][-1]["images_per_sec"]
-    assert rate > 0
+    if saved["status"] == "ok":
+        assert saved["records"][-1]["images_per_sec"] > 0
+    else:  # lenet5_relu_same_lr: log(0) on its first batch, reported, not printed as garbage
+        assert saved["records"][-1]["diverged"] and "the loss became" in saved["error"]
 
 
 def test_script_help_and_bad_flag():
