@@ -26,6 +26,7 @@ def describe(pipeline):
     graph, tensors = build_graph(pipeline, seed=0)
     ops = collections.Counter(op.type for op in graph.get_operations())
     total, trainable = summary.totals(tensors)
+    trainable_count = sum(1 for v in tensors["model_variables"] if v.trainable)
     with graph.as_default():
         import tensorflow as tf
         keys = tf.compat.v1.GraphKeys
@@ -42,6 +43,8 @@ def describe(pipeline):
         "variables": [[v.op.name, v.shape.as_list(), bool(v.trainable)]
                       for v in tensors["model_variables"]],
         "ops": {t: ops[t] for t in OP_TYPES if ops[t]},
+        "optimizer": type(tensors["optimizer"]).__name__,
+        "optimizer_slots": len(tensors["optimizer"].get_slot_names()) * trainable_count,
         "collections": collections_sizes,
         "tensors": {k: tensors[k].name for k in ("X", "y", "training", "logits", "loss",
                                                  "accuracy") if tensors[k] is not None},

@@ -107,7 +107,8 @@ def build_graph(pipeline, seed=None):
         update_ops = v1.get_collection(v1.GraphKeys.UPDATE_OPS)
         with v1.name_scope("train"):
             global_step = v1.train.get_or_create_global_step()
-            minimize = pipeline.optimizer().minimize(loss, global_step=global_step)
+            optimizer = pipeline.optimizer()
+            minimize = optimizer.minimize(loss, global_step=global_step)
             train_op = tf.group(minimize, *update_ops, name="train_op")
         with v1.name_scope("eval"):
             correct = v1.nn.in_top_k(logits, targets, 1)
@@ -118,6 +119,6 @@ def build_graph(pipeline, seed=None):
                        accuracy=accuracy, correct_count=correct_count,
                        probabilities=probabilities, update_ops=update_ops,
                        global_step=global_step, end_points=end_points,
-                       model_variables=model_variables)
+                       model_variables=model_variables, optimizer=optimizer)
     return graph, tensors
 
