@@ -23,10 +23,12 @@ def reproduce(pipeline, budget="quick", seeds=(1,), out=DEFAULT_OUT, data_dir=No
         log(f"== {pipeline.id} ({pipeline.title}), budget {budget}, seed {seed} -> {folder}")
         partial = folder.with_name(folder.name + ".partial")  # renamed into place when complete
         shutil.rmtree(partial, ignore_errors=True)
+        commit = runs.git_commit()  # of the code that trains, read before it starts
         try:
             result = train(pipeline, budget, seed, data_dir=data_dir, threads=threads, log=log,
                            progress=progress, checkpoint=partial / "model.ckpt")
-            result["provenance"] = runs.provenance(pipeline, budget, seed, result.pop("seconds"))
+            result["provenance"] = runs.provenance(pipeline, budget, seed, result.pop("seconds"),
+                                                   commit)
             runs.write_json(partial / "result.json", result)
             shutil.rmtree(folder, ignore_errors=True)
             partial.rename(folder)

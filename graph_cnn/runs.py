@@ -68,12 +68,12 @@ def versions():
             "graph_cnn": graph_cnn.__version__}
 
 
-def provenance(pipeline, budget_name, seed, seconds):
+def provenance(pipeline, budget_name, seed, seconds, commit=None):
     budget = pipeline.budget(budget_name)
     return {
         "seed": seed, "budget": budget_name,
         "epochs": budget.epochs, "steps": budget.steps, "train_limit": budget.train_limit,
-        "batch_size": pipeline.batch_size, "commit": git_commit(), "versions": versions(),
+        "batch_size": pipeline.batch_size, "commit": commit or git_commit(), "versions": versions(),
         "machine": {"platform": platform.platform(), "processor": platform.machine(),
                     "cpus": os.cpu_count()},
         "seconds": round(seconds, 1),
