@@ -78,19 +78,22 @@ def cmd_compare(args):
 
     from . import compare, registry, runs
 
-    pipelines = registry.pipelines()
+    pipelines = registry.pipelines(include_ablations=False)
     results = runs.load_results(args.results, args.budget)
     figures = compare.figure_rows(pipelines, results)
     claims = compare.claim_rows(pipelines, results)
+    ablations = compare.ablation_rows(pipelines, results)
     if args.markdown:
         from pathlib import Path
 
         runs.write_text(Path(args.markdown), compare.markdown(
-            figures, claims, compare.provenance_lines(results, args.results, args.budget)))
+            figures, claims, ablations,
+            compare.provenance_lines(results, args.results, args.budget)))
     if args.json:
-        print(json.dumps(figures + claims, indent=1))
+        print(json.dumps(figures + claims + [dict(a, kind="ablation") for a in ablations],
+                         indent=1))
     else:
-        print(compare.text_table(figures, claims))
+        print(compare.text_table(figures, claims, ablations))
     return 0
 
 
