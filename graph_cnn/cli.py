@@ -97,6 +97,67 @@ def cmd_compare(args):
     return 0
 
 
+def cmd_predict(args):
+    import numpy as np
+
+    from . import digits
+    from .errors import DataError
+    from .inference import Run
+
+    run = Run(args.run)
+    failed = 0
+    for path in args.images:
+        try:
+            image = digits.load_digit(path)
+        except DataError as exc:
+            print(f"graph-cnn: error: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        probs = run.probabilities(image[None])[0]
+        digit = int(np.argmax(probs))
+        line = f"{path}: {digit} (p={probs[digit]:.3f})"
+        if args.probabilities:
+            line += "  [" + " ".join(f"{d}:{p:.3f}" for d, p in enumerate(probs)) + "]"
+        print(line)
+        if args.save_input:
+            import cv2
+            from pathlib import Path
+            out = Path(args.save_input)
+            out.mkdir(parents=True, exist_ok=True)
+            cv2.imwrite(str(out / (Path(path).stem + "_28x28.png")), image)
+    run.close()
+    return 1 if failed else 0
+
+
+def cmd_export(args):
+    from .export import export
+    from .inference import Run
+
+    run = Run(args.run)
+    out = export(run, args.out)
+    run.close()
+    print(f"wrote {out}/saved_model (SavedModel) and {out}/model.pb (frozen GraphDef); "
+          f"open either in Netron")
+    return 0
+
+
+def cmd_features(args):
+    from pathlib import Path
+
+    from . import visualize
+    from .inference import Run, first_test_digits
+
+    run = Run(args.run)
+    images = first_test_digits(args.digits, args.data_dir)
+    grids = visualize.feature_grids(run, args.digits, run.inputs(images))
+    if not grids:
+        raise GraphCnnError(f"{run.pipeline.id} has no conv layers to draw")
+    for path in visualize.save_feature_pngs(grids, Path(args.out or args.run)):
+        print(path)
+    run.close()
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="graph-cnn",
@@ -141,6 +202,25 @@ def build_parser():
     p.add_argument("--json", action="store_true", help="rows as a JSON list")
     p.add_argument("--markdown", metavar="PATH", help="also write the tables as Markdown")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser("predict", help="classify your own digit images with a trained run")
+    p.add_argument("--run", required=True, help="a run folder written by 'graph-cnn reproduce'")
+    p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, BMP, ... any size")
+    p.add_argument("--probabilities", action="store_true", help="print all ten probabilities")
+    p.add_argument("--save-input", metavar="DIR", help="write the 28x28 the model saw as PNG")
+    p.set_defaults(func=cmd_predict)
+
+    p = sub.add_parser("export", help="SavedModel and frozen .pb of a run (for Netron, serving)")
+    p.add_argument("--run", required=True)
+    p.add_argument("--out", required=True)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("features", help="feature-map grids of a run's conv layers as PNGs")
+    p.add_argument("--run", required=True)
+    p.add_argument("--digits", type=int, nargs="+", default=[5, 0, 3])
+    p.add_argument("--out", help="folder for the PNGs (default: the run folder)")
+    p.add_argument("--data-dir")
+    p.set_defaults(func=cmd_features)
     return parser
 
 

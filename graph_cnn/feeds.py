@@ -19,6 +19,15 @@ from .mldata import fetch_mldata
 TORCH_MEAN, TORCH_STD = 0.1307, 0.3081
 
 
+def prepare(pipeline, images):
+    """uint8 images (any shape holding 784 pixels each) to the float32 the model takes."""
+    x = np.asarray(images).reshape(-1, *pipeline.input_shape).astype(np.float32)
+    x *= np.float32(1 / 255)
+    if pipeline.scale == "torch":
+        x = (x - np.float32(TORCH_MEAN)) / np.float32(TORCH_STD)
+    return x
+
+
 class Feed:
     """Arrays for one run: ``train_x`` uint8 (N, ...) and labels; ``test_x`` already scaled."""
 
@@ -37,11 +46,7 @@ class Feed:
         return dense_to_one_hot(labels).astype(np.float32) if self.pipeline.one_hot else labels
 
     def prepare(self, images):
-        """uint8 images to the float32 the model's placeholder takes."""
-        x = images.reshape(self.shape).astype(np.float32) * np.float32(1 / 255)
-        if self.pipeline.scale == "torch":
-            x = (x - np.float32(TORCH_MEAN)) / np.float32(TORCH_STD)
-        return x
+        return prepare(self.pipeline, images)
 
     def epoch(self, rng):
         """One shuffled pass: (images, labels) batches, the last one possibly partial."""

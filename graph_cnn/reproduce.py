@@ -26,7 +26,8 @@ def reproduce(pipeline, budget="quick", seeds=(1,), out=DEFAULT_OUT, data_dir=No
         commit = runs.git_commit()  # of the code that trains, read before it starts
         try:
             result = train(pipeline, budget, seed, data_dir=data_dir, threads=threads, log=log,
-                           progress=progress, checkpoint=partial / "model.ckpt")
+                           progress=progress, checkpoint=partial / "model.ckpt",
+                           artifacts=partial)
             result["provenance"] = runs.provenance(pipeline, budget, seed, result.pop("seconds"),
                                                    commit)
             runs.write_json(partial / "result.json", result)

@@ -76,6 +76,14 @@ class Session:
     def test_accuracy(self):
         return self.evaluate(self.feed.test_x, self.feed.test_y)
 
+    def predict(self, x, batch=EVAL_BATCH):
+        """Predicted classes of prepared inputs, training flag off."""
+        return np.concatenate([self.sess.run(self.t["logits"], {self.t["X"]: x[i:i + batch]})
+                               .argmax(1) for i in range(0, len(x), batch)])
+
+    def end_points(self, x, names):
+        return self.sess.run({n: self.t["end_points"][n] for n in names}, {self.t["X"]: x})
+
     def dead_units(self, layer="fc1", examples=2000):
         """Fraction of ``layer``'s units that output 0 for every one of the first test images
         (dead ReLUs); None when the model has no such layer."""
@@ -152,7 +160,7 @@ def run_steps(session, steps, log_every, log=print, progress=None, records=None)
 
 
 def train(pipeline, budget_name, seed, data_dir=None, threads=None, log=print, progress=None,
-          checkpoint=None):
+          checkpoint=None, artifacts=None):
     """Train ``pipeline`` at ``budget_name`` with ``seed``; returns a result dict: records,
     final figures, status ("ok", or "diverged" with the error), seconds."""
     budget = pipeline.budget(budget_name)
@@ -170,9 +178,14 @@ def train(pipeline, budget_name, seed, data_dir=None, threads=None, log=print, p
     final = dict(test_acc=session.test_accuracy(), dead_fc1=session.dead_units("fc1"))
     if records:
         final.update(train_acc=records[-1]["train_acc"], train_loss=records[-1]["train_loss"])
+    result = dict(id=pipeline.id, seed=seed, budget=budget_name, status=status, error=error,
+                  final=final, records=records)
     if checkpoint is not None:
         os.makedirs(os.path.dirname(str(checkpoint)), exist_ok=True)
         session.save(checkpoint)
+    if artifacts is not None:
+        from .visualize import write_run_artifacts
+        write_run_artifacts(session, result, artifacts)
     session.close()
-    return dict(id=pipeline.id, seed=seed, budget=budget_name, status=status, error=error,
-                final=final, records=records, seconds=time.perf_counter() - start)
+    result["seconds"] = time.perf_counter() - start
+    return result
