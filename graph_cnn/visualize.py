@@ -5,6 +5,7 @@ import math
 from pathlib import Path
 
 import matplotlib
+import matplotlib.ticker
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
@@ -42,6 +43,7 @@ def curves(result, pipeline, path):
     if pipeline.figures:
         ax_acc.plot([], [], "x", color="black", label="article's reported figures")
     for ax, name in ((ax_loss, "loss"), (ax_acc, "accuracy")):
+        ax.xaxis.set_major_locator(matplotlib.ticker.MaxNLocator(integer=True))
         ax.set_xlabel(x_key)
         ax.set_ylabel(name)
         ax.grid(alpha=0.3)
