@@ -158,6 +158,19 @@ def cmd_features(args):
     return 0
 
 
+def cmd_equivalence(args):
+    from . import equivalence, registry
+
+    ids = args.ids or [pid for pid in registry.pipelines(include_ablations=False)]
+    for pid in ids:
+        registry.get(pid)
+    if args.steps < 1:
+        raise GraphCnnError(f"--steps must be at least 1, not {args.steps}")
+    rows = equivalence.main_rows(ids, args.steps)
+    print(equivalence.to_json(rows) if args.json else equivalence.render(rows))
+    return 1 if any(r.get("passed") is False for r in rows) else 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="graph-cnn",
@@ -221,6 +234,13 @@ def build_parser():
     p.add_argument("--out", help="folder for the PNGs (default: the run folder)")
     p.add_argument("--data-dir")
     p.set_defaults(func=cmd_features)
+
+    p = sub.add_parser("equivalence",
+                       help="same weights, same batches: our graph against the original framework")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--steps", type=int, default=5, help="optimizer steps compared (default 5)")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_equivalence)
     return parser
 
 

@@ -149,16 +149,35 @@ def moving_average_update(variable, value, momentum):
         return v1.assign_sub(variable, (variable - tf.cast(value, variable.dtype)) * decay)
 
 
+def _nested_mean(x):
+    """Mean over every axis but the last, spatial axes first: one float32 reduction over
+    batch x height x width elements drifts by about 1e-3 relative on CPU, this does not."""
+    if x.shape.rank == 4:
+        x = tf.reduce_mean(x, axis=[1, 2])
+    return tf.reduce_mean(x, axis=0)
+
+
+def _moments(x):
+    """Batch mean and biased variance over all but the last axis (``tf.nn.moments``, exact)."""
+    with v1.name_scope("moments"):
+        mean = _nested_mean(x)
+        variance = _nested_mean(tf.math.squared_difference(x, tf.stop_gradient(mean)))
+        return mean, variance
+
+
 def batch_norm_core(inputs, training, momentum, epsilon, center, scale, beta_initializer,
                     gamma_initializer, moving_mean_initializer, moving_variance_initializer,
                     beta_regularizer, gamma_regularizer, trainable, fused,
-                    updates_collections=v1.GraphKeys.UPDATE_OPS, gamma_name="gamma"):
+                    updates_collections=v1.GraphKeys.UPDATE_OPS, gamma_name="gamma",
+                    unbiased_moving_variance=False):
     """Batch norm over the last axis, in the current variable scope; shared by
     ``batch_normalization`` and ``contrib.layers.batch_norm``.
 
     ``fused`` uses ``FusedBatchNorm``, whose batch variance (and so the moving variance) carries
     Bessel's correction n/(n-1); the non-fused path uses the biased variance, as TF1 did.
     With ``updates_collections=None`` the updates run before the output is returned.
+    ``unbiased_moving_variance`` gives the non-fused path PyTorch's rule (normalise with the
+    biased batch variance, average the unbiased one) with exact float reductions.
     """
     inputs = tf.convert_to_tensor(inputs)
     channels = int(inputs.shape[-1])
@@ -183,8 +202,11 @@ def batch_norm_core(inputs, training, momentum, epsilon, center, scale, beta_ini
                 is_training=True)
             out = out if rank == 4 else tf.reshape(out, tf.shape(inputs))
         else:
-            mean, variance = tf.nn.moments(inputs, list(range(rank - 1)))
+            mean, variance = _moments(inputs)
             out = tf.nn.batch_normalization(inputs, mean, variance, beta, gamma, epsilon)
+            if unbiased_moving_variance:
+                count = tf.cast(tf.size(inputs) // channels, dtype)
+                variance = variance * count / (count - 1)
         return out, mean, variance
 
     def eval_branch():
@@ -221,9 +243,11 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                         moving_mean_initializer=v1.zeros_initializer(),
                         moving_variance_initializer=v1.ones_initializer(),
                         beta_regularizer=None, gamma_regularizer=None, training=False,
-                        trainable=True, name=None, reuse=None, fused=None):
+                        trainable=True, name=None, reuse=None, fused=None,
+                        unbiased_moving_variance=False):
     """``tf.layers.batch_normalization``: variables ``gamma``, ``beta``, ``moving_mean``,
     ``moving_variance``; updates in ``UPDATE_OPS``. Like TF1, ``fused=None`` fuses 4-D inputs.
+    ``unbiased_moving_variance`` (not in TF1) is for PyTorch rebuilds; see ``batch_norm_core``.
     """
     inputs = tf.convert_to_tensor(inputs)
     if axis not in (-1, inputs.shape.rank - 1):
@@ -234,4 +258,5 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
         return batch_norm_core(inputs, training, momentum, epsilon, center, scale,
                                beta_initializer, gamma_initializer, moving_mean_initializer,
                                moving_variance_initializer, beta_regularizer, gamma_regularizer,
-                               trainable, fused)
+                               trainable, fused,
+                               unbiased_moving_variance=unbiased_moving_variance)

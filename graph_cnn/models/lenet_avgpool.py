@@ -32,7 +32,9 @@ def lenet(X, training=None, batch_norm=False):
     for i, filters in enumerate((6, 16), start=1):
         net = end_points[f"conv{i}"] = _torch_conv(net, filters, f"conv{i}")
         if batch_norm:
+            # PyTorch's BatchNorm2d: exact batch statistics, unbiased running variance
             net = layers.batch_normalization(net, momentum=0.9, epsilon=1e-5, training=training,
+                                             fused=False, unbiased_moving_variance=True,
                                              name=f"bn{i}")
             net = end_points[f"relu{i}"] = tf.nn.relu(net)
         net = end_points[f"pool{i}"] = layers.average_pooling2d(net, 2, 2, name=f"pool{i}")

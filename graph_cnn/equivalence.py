@@ -1,0 +1,135 @@
+"""Step-by-step numerical equivalence of a rebuild with its original framework.
+
+Our graph is built and initialised; its initial weights and K training batches go to a case
+file; the reference (``graph_cnn.references.<framework>``, run in a process of its own) loads the
+same weights into the original model and trains on the same batches. Both record the logits and
+loss on each batch before its update, every parameter after each update, and the logits in
+evaluation mode at the end; this module reports the largest differences against a float32
+tolerance.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from . import registry
+from .errors import GraphCnnError
+
+REFERENCES = {"chollet_convnet": "keras", "chollet_dense": "keras",
+              "lenet_avgpool": "torch", "lenet_avgpool_bn": "torch"}
+# float32: each tensor within 1e-5 of its own largest magnitude, plus 1e-5 absolute (one
+# optimizer step of 1e-3 carries float error of that order where gradients nearly cancel)
+RTOL, ATOL = 1e-5, 1e-5
+
+
+def reference_of(pipeline_id):
+    return REFERENCES.get(pipeline_id)
+
+
+def reference_available(reference):
+    import importlib.util
+    return importlib.util.find_spec({"keras": "keras", "torch": "torch"}[reference]) is not None
+
+
+def our_trace(pipeline, steps, seed=0, optimizer=None):
+    """(case, trace): the initial weights and batches, and what our graph computes on them."""
+    from dataclasses import replace
+
+    from .pipeline import Budget
+    from .train import Session
+
+    if optimizer is not None:
+        pipeline = replace(pipeline, optimizer=optimizer)
+    budget = Budget(epochs=1, train_limit=pipeline.batch_size * steps, test_limit=1)
+    session = Session(pipeline, budget, seed, threads=1)
+    t, sess = session.t, session.sess
+    names = [v.op.name for v in t["model_variables"]]
+    case = {f"w:{n}": v for n, v in zip(names, sess.run(t["model_variables"]))}
+    trace = {}
+    batches = list(session.feed.epoch(np.random.RandomState(seed)))[:steps]
+    for k, (x, y) in enumerate(batches):
+        case[f"x{k}"], case[f"y{k}"] = x, y
+        feed = session._feed(x, y, training=True)
+        trace[f"logits{k}"], trace[f"loss{k}"] = sess.run([t["logits"], t["loss"]], feed)
+        sess.run(t["train_op"], feed)
+        for n, value in zip(names, sess.run(t["model_variables"])):
+            trace[f"p{k}:{n}"] = value
+    trace["eval_logits"] = sess.run(t["logits"], session._feed(batches[0][0], batches[0][1],
+                                                               training=False))
+    session.close()
+    return case, trace
+
+
+def reference_trace(pipeline_id, case, steps):
+    """Run the original framework on ``case`` in a subprocess; returns its trace."""
+    reference = reference_of(pipeline_id)
+    with tempfile.TemporaryDirectory() as tmp:
+        case_path, out_path = Path(tmp) / "case.npz", Path(tmp) / "trace.npz"
+        np.savez(case_path, **case)
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+        done = subprocess.run(
+            [sys.executable, "-m", f"graph_cnn.references.{reference}_ref", pipeline_id,
+             str(case_path), str(out_path), str(steps)],
+            capture_output=True, text=True, env=env, timeout=900)
+        if done.returncode != 0:
+            raise GraphCnnError(f"{pipeline_id}: the {reference} reference failed: "
+                                f"{done.stderr.strip().splitlines()[-1:]}")
+        with np.load(out_path) as data:
+            return dict(data)
+
+
+def _max_diff(ours, theirs, keys):
+    worst, allowed = 0.0, True
+    for key in keys:
+        a, b = np.asarray(ours[key], np.float64), np.asarray(theirs[key], np.float64)
+        diff = float(np.max(np.abs(a - b))) if a.size else 0.0
+        worst = max(worst, diff)
+        allowed &= diff <= ATOL + RTOL * float(np.max(np.abs(b), initial=0.0))
+    return worst, allowed
+
+
+def check(pipeline_id, steps=5, optimizer=None):
+    """One report row: the largest differences and whether every one is within tolerance."""
+    reference = reference_of(pipeline_id)
+    row = dict(id=pipeline_id, reference=reference, steps=steps)
+    if reference is None:
+        return dict(row, passed=None, note="no reference in this version (TF1 legacy layers "
+                                           "through tf-keras are not wired up yet)")
+    if not reference_available(reference):
+        return dict(row, passed=None, note=f"{reference} is not installed: skipped")
+    pipeline = registry.get(pipeline_id)
+    case, ours = our_trace(pipeline, steps, optimizer=optimizer)
+    theirs = reference_trace(pipeline_id, case, steps)
+    params = [k for k in ours if k.startswith("p")]
+    logit_diff, logit_ok = _max_diff(ours, theirs, [f"logits{k}" for k in range(steps)]
+                                     + ["eval_logits"])
+    loss_diff, loss_ok = _max_diff(ours, theirs, [f"loss{k}" for k in range(steps)])
+    param_diff, param_ok = _max_diff(ours, theirs, params)
+    return dict(row, max_logit_diff=logit_diff, max_loss_diff=loss_diff,
+                max_param_diff=param_diff, passed=logit_ok and loss_ok and param_ok,
+                tolerance=f"|ours - reference| <= {ATOL} + {RTOL} |reference|")
+
+
+def main_rows(ids, steps):
+    return [check(pid, steps) for pid in ids]
+
+
+def render(rows):
+    lines = []
+    for r in rows:
+        if r.get("passed") is None:
+            lines.append(f"{r['id']:20s} {r['reference'] or '-':6s} skipped: {r['note']}")
+            continue
+        lines.append(f"{r['id']:20s} {r['reference']:6s} {r['steps']} steps  "
+                     f"logits {r['max_logit_diff']:.2e}  loss {r['max_loss_diff']:.2e}  "
+                     f"params {r['max_param_diff']:.2e}  {'PASS' if r['passed'] else 'FAIL'}")
+    return "\n".join(lines)
+
+
+def to_json(rows):
+    return json.dumps(rows, indent=1)
