@@ -21,7 +21,10 @@ from . import registry
 from .errors import GraphCnnError
 
 REFERENCES = {"chollet_convnet": "keras", "chollet_dense": "keras",
-              "lenet_avgpool": "torch", "lenet_avgpool_bn": "torch"}
+              "lenet_avgpool": "torch", "lenet_avgpool_bn": "torch",
+              "barter_selu": "tf1", "barter_selu_bn_aug": "tf1", "lenet5_sigmoid": "tf1",
+              "lenet5_relu_same_lr": "tf1", "lenet5_relu": "tf1", "lenet5_wide": "tf1"}
+MODULES = {"keras": "keras", "torch": "torch", "tf1": "tf_keras"}
 # float32: each tensor within 1e-5 of its own largest magnitude, plus 1e-5 absolute (one
 # optimizer step of 1e-3 carries float error of that order where gradients nearly cancel)
 RTOL, ATOL = 1e-5, 1e-5
@@ -33,7 +36,19 @@ def reference_of(pipeline_id):
 
 def reference_available(reference):
     import importlib.util
-    return importlib.util.find_spec({"keras": "keras", "torch": "torch"}[reference]) is not None
+    return importlib.util.find_spec(MODULES[reference]) is not None
+
+
+def comparable(pipeline):
+    """The pipeline as compared: dropout off (its random masks cannot be matched across two
+    graphs; the compat tests check dropout on its own)."""
+    import functools
+    import inspect
+    from dataclasses import replace
+
+    if "dropout_rate" in inspect.signature(pipeline.model).parameters:
+        return replace(pipeline, model=functools.partial(pipeline.model, dropout_rate=0.0))
+    return pipeline
 
 
 def our_trace(pipeline, steps, seed=0, optimizer=None):
@@ -43,6 +58,7 @@ def our_trace(pipeline, steps, seed=0, optimizer=None):
     from .pipeline import Budget
     from .train import Session
 
+    pipeline = comparable(pipeline)
     if optimizer is not None:
         pipeline = replace(pipeline, optimizer=optimizer)
     budget = Budget(epochs=1, train_limit=pipeline.batch_size * steps, test_limit=1)
@@ -51,7 +67,11 @@ def our_trace(pipeline, steps, seed=0, optimizer=None):
     names = [v.op.name for v in t["model_variables"]]
     case = {f"w:{n}": v for n, v in zip(names, sess.run(t["model_variables"]))}
     trace = {}
-    batches = list(session.feed.epoch(np.random.RandomState(seed)))[:steps]
+    feed_data = session.feed
+    if hasattr(feed_data, "next_batch"):  # input_data pipelines
+        batches = [feed_data.next_batch() for _ in range(steps)]
+    else:
+        batches = list(feed_data.epoch(np.random.RandomState(seed)))[:steps]
     for k, (x, y) in enumerate(batches):
         case[f"x{k}"], case[f"y{k}"] = x, y
         feed = session._feed(x, y, training=True)
@@ -59,6 +79,7 @@ def our_trace(pipeline, steps, seed=0, optimizer=None):
         sess.run(t["train_op"], feed)
         for n, value in zip(names, sess.run(t["model_variables"])):
             trace[f"p{k}:{n}"] = value
+    trace["update_ops"] = np.array(len(t["update_ops"]))
     trace["eval_logits"] = sess.run(t["logits"], session._feed(batches[0][0], batches[0][1],
                                                                training=False))
     session.close()
@@ -71,7 +92,8 @@ def reference_trace(pipeline_id, case, steps):
     with tempfile.TemporaryDirectory() as tmp:
         case_path, out_path = Path(tmp) / "case.npz", Path(tmp) / "trace.npz"
         np.savez(case_path, **case)
-        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+        env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="",
+                   TF_USE_LEGACY_KERAS="1" if reference == "tf1" else "0")
         done = subprocess.run(
             [sys.executable, "-m", f"graph_cnn.references.{reference}_ref", pipeline_id,
              str(case_path), str(out_path), str(steps)],
@@ -98,8 +120,7 @@ def check(pipeline_id, steps=5, optimizer=None):
     reference = reference_of(pipeline_id)
     row = dict(id=pipeline_id, reference=reference, steps=steps)
     if reference is None:
-        return dict(row, passed=None, note="no reference in this version (TF1 legacy layers "
-                                           "through tf-keras are not wired up yet)")
+        return dict(row, passed=None, note="no reference framework for this pipeline")
     if not reference_available(reference):
         return dict(row, passed=None, note=f"{reference} is not installed: skipped")
     pipeline = registry.get(pipeline_id)
@@ -110,8 +131,10 @@ def check(pipeline_id, steps=5, optimizer=None):
                                      + ["eval_logits"])
     loss_diff, loss_ok = _max_diff(ours, theirs, [f"loss{k}" for k in range(steps)])
     param_diff, param_ok = _max_diff(ours, theirs, params)
+    same_updates = int(theirs.get("update_ops", ours["update_ops"])) == int(ours["update_ops"])
     return dict(row, max_logit_diff=logit_diff, max_loss_diff=loss_diff,
-                max_param_diff=param_diff, passed=logit_ok and loss_ok and param_ok,
+                max_param_diff=param_diff,
+                passed=logit_ok and loss_ok and param_ok and same_updates,
                 tolerance=f"|ours - reference| <= {ATOL} + {RTOL} |reference|")
 
 

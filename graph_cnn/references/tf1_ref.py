@@ -1,0 +1,51 @@
+"""TF1 reference (seeds 000 and 002): the same model builders run with TensorFlow's own legacy
+``tf.compat.v1.layers`` in place of graph_cnn's layers. It needs the ``tf-keras`` package and
+``TF_USE_LEGACY_KERAS=1`` (set by ``graph_cnn.equivalence`` for this process only); the
+variables are matched by name, so names, ``UPDATE_OPS`` and updates must all agree."""
+
+import sys
+
+import numpy as np
+
+
+def main(pipeline_id, case_path, out_path, steps):
+    import tensorflow as tf
+
+    from graph_cnn import layers, registry, tf1  # noqa: F401  (TF1 behaviour)
+
+    legacy = tf.compat.v1.layers
+    for name in ("conv2d", "dense", "flatten", "dropout", "max_pooling2d", "average_pooling2d",
+                 "batch_normalization"):
+        setattr(layers, name, getattr(legacy, name))
+    from graph_cnn.equivalence import comparable
+
+    pipeline = comparable(registry.get(pipeline_id))
+    case = dict(np.load(case_path))
+    from graph_cnn.pipeline import build_graph
+
+    graph, t = build_graph(pipeline, seed=0)
+    names = [v.op.name for v in t["model_variables"]]
+    if sorted(names) != sorted(k[2:] for k in case if k.startswith("w:")):
+        raise SystemExit(f"variable names differ: {sorted(names)}")
+    with graph.as_default():
+        assigns = [v.assign(case[f"w:{v.op.name}"]) for v in t["model_variables"]]
+        init = tf.compat.v1.global_variables_initializer()
+        update_count = len(tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS))
+    trace = {"update_ops": np.array(update_count)}
+    with tf.compat.v1.Session(graph=graph) as sess:
+        sess.run(init)
+        sess.run(assigns)
+        for k in range(steps):
+            feed = {t["X"]: case[f"x{k}"], t["y"]: case[f"y{k}"]}
+            if t["training"] is not None:
+                feed[t["training"]] = True
+            trace[f"logits{k}"], trace[f"loss{k}"] = sess.run([t["logits"], t["loss"]], feed)
+            sess.run(t["train_op"], feed)
+            for n, value in zip(names, sess.run(t["model_variables"])):
+                trace[f"p{k}:{n}"] = value
+        trace["eval_logits"] = sess.run(t["logits"], {t["X"]: case["x0"]})
+    np.savez(out_path, **trace)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]))
