@@ -193,30 +193,27 @@ def batch_norm_core(inputs, training, momentum, epsilon, center, scale, beta_ini
     moving_variance = var("moving_variance", moving_variance_initializer, False)
     rank = inputs.shape.rank
 
+    def fused_bn(**kwargs):
+        """FusedBatchNorm over 2-D or 4-D inputs (2-D ones viewed as N x 1 x 1 x C)."""
+        x4 = inputs if rank == 4 else tf.reshape(inputs, [-1, 1, 1, channels])
+        out, mean, variance = v1.nn.fused_batch_norm(
+            x4, gamma if scale else tf.ones([channels], dtype),
+            beta if center else tf.zeros([channels], dtype), epsilon=epsilon, **kwargs)
+        return (out if rank == 4 else tf.reshape(out, tf.shape(inputs))), mean, variance
+
     def train_branch():
         if fused:
-            x4 = inputs if rank == 4 else tf.reshape(inputs, [-1, 1, 1, channels])
-            out, mean, variance = v1.nn.fused_batch_norm(
-                x4, gamma if scale else tf.ones([channels], dtype),
-                beta if center else tf.zeros([channels], dtype), epsilon=epsilon,
-                is_training=True)
-            out = out if rank == 4 else tf.reshape(out, tf.shape(inputs))
-        else:
-            mean, variance = _moments(inputs)
-            out = tf.nn.batch_normalization(inputs, mean, variance, beta, gamma, epsilon)
-            if unbiased_moving_variance:
-                count = tf.cast(tf.size(inputs) // channels, dtype)
-                variance = variance * count / (count - 1)
+            return fused_bn(is_training=True)
+        mean, variance = _moments(inputs)
+        out = tf.nn.batch_normalization(inputs, mean, variance, beta, gamma, epsilon)
+        if unbiased_moving_variance:
+            count = tf.cast(tf.size(inputs) // channels, dtype)
+            variance = variance * count / (count - 1)
         return out, mean, variance
 
     def eval_branch():
         if fused:
-            x4 = inputs if rank == 4 else tf.reshape(inputs, [-1, 1, 1, channels])
-            out, _, _ = v1.nn.fused_batch_norm(
-                x4, gamma if scale else tf.ones([channels], dtype),
-                beta if center else tf.zeros([channels], dtype), mean=moving_mean,
-                variance=moving_variance, epsilon=epsilon, is_training=False)
-            out = out if rank == 4 else tf.reshape(out, tf.shape(inputs))
+            out = fused_bn(mean=moving_mean, variance=moving_variance, is_training=False)[0]
         else:
             out = tf.nn.batch_normalization(inputs, moving_mean, moving_variance, beta, gamma,
                                             epsilon)
