@@ -108,10 +108,14 @@ def reference_trace(pipeline_id, case, steps):
 def _max_diff(ours, theirs, keys):
     worst, allowed = 0.0, True
     for key in keys:
-        a, b = np.asarray(ours[key], np.float64), np.asarray(theirs[key], np.float64)
-        diff = float(np.max(np.abs(a - b))) if a.size else 0.0
+        a, b = (np.atleast_1d(np.asarray(d[key], np.float64)) for d in (ours, theirs))
+        gap = np.atleast_1d(np.abs(a - b))
+        gap[np.isnan(a) & np.isnan(b)] = 0.0  # both NaN (a loss of log(0)): the same result
+        gap[np.isnan(gap)] = np.inf
+        diff = float(np.max(gap)) if a.size else 0.0
         worst = max(worst, diff)
-        allowed &= diff <= ATOL + RTOL * float(np.max(np.abs(b), initial=0.0))
+        scale = float(np.nanmax(np.abs(b), initial=0.0)) if not np.isnan(b).all() else 0.0
+        allowed &= diff <= ATOL + RTOL * scale
     return worst, allowed
 
 
