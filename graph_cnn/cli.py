@@ -171,6 +171,31 @@ def cmd_equivalence(args):
     return 1 if any(r.get("passed") is False for r in rows) else 0
 
 
+def cmd_bench(args):
+    import json
+    import os
+
+    from . import bench, registry
+
+    ids = args.ids or list(registry.pipelines(include_ablations=False))
+    for pid in ids:
+        registry.get(pid)
+    rows = bench.run(ids)
+    load = os.getloadavg()[0]
+    if args.json:
+        print(json.dumps([dict(r, load_average=load, cpus=os.cpu_count()) for r in rows],
+                         indent=1))
+        return 0
+    fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
+    print(f"{'pipeline':20s} {'graph_cnn':>10s} {'tf.keras':>10s} {'x keras':>8s} "
+          f"{'pytorch':>10s} {'x torch':>8s}   (training images/s; load {load:.1f})")
+    for r in rows:
+        print(f"{r['id']:20s} {fmt(r['graph_cnn_ips'], '10.0f')} {fmt(r['keras_ips'], '10.0f')} "
+              f"{fmt(r['ratio_vs_keras'], '8.2f')} {fmt(r.get('torch_ips'), '10.0f')} "
+              f"{fmt(r.get('ratio_vs_torch'), '8.2f')}   {r.get('note', '')}")
+    return 0
+
+
 def build_parser():
     parser = argparse.ArgumentParser(
         prog="graph-cnn",
@@ -241,6 +266,11 @@ def build_parser():
     p.add_argument("--steps", type=int, default=5, help="optimizer steps compared (default 5)")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_equivalence)
+
+    p = sub.add_parser("bench", help="training images/s against tf.keras fit and PyTorch")
+    p.add_argument("ids", nargs="*", metavar="ID")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_bench)
     return parser
 
 

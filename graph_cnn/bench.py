@@ -1,0 +1,165 @@
+"""``graph-cnn bench``: training images per second of graph_cnn's graph against the same model,
+batch size and data trained by tf.keras ``fit`` and by PyTorch, measured one after the other in
+one run, each in a fresh process after a warm-up. A benchmark that prints ratios, not a test.
+
+Covered so far: the pipelines whose original-framework model exists in ``graph_cnn.originals``
+(Keras: chollet_convnet, chollet_dense; PyTorch: lenet_avgpool, lenet_avgpool_bn, which also get
+a Keras ``fit`` built from the same PyTorch layer list). Others are listed as not covered.
+"""
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+WARMUP, BATCHES = 5, 40
+KERAS_IDS = ("chollet_convnet", "chollet_dense")
+TORCH_IDS = ("lenet_avgpool", "lenet_avgpool_bn")
+
+
+# Batch size and input of each covered pipeline, stated here so that the tf.keras and PyTorch
+# workers need not load the reproductions (which switch a process to TF1 behaviour).
+SETTINGS = {"chollet_convnet": (64, (28, 28, 1), "unit"), "chollet_dense": (128, (784,), "unit"),
+            "lenet_avgpool": (512, (28, 28, 1), "torch"),
+            "lenet_avgpool_bn": (512, (28, 28, 1), "torch")}
+
+
+def _data(pid, batches):
+    from . import mnist
+    from .feeds import TORCH_MEAN, TORCH_STD
+    batch_size, shape, scale = SETTINGS[pid]
+    (x, y), _ = mnist.load_data()
+    n = batch_size * batches
+    x = x[:n].reshape(-1, *shape).astype(np.float32) / 255
+    if scale == "torch":
+        x = (x - TORCH_MEAN) / TORCH_STD
+    return x.astype(np.float32), y[:n].astype(np.int64), batch_size
+
+
+def worker_ours(pid, batches):
+    from . import registry
+    from .pipeline import Budget
+    from .train import Session
+
+    pipeline = registry.get(pid)
+    session = Session(pipeline, Budget(epochs=1, train_limit=pipeline.batch_size * batches),
+                      seed=1)
+    items = list(session.feed.epoch(np.random.RandomState(1)))
+    for x, y in items[:WARMUP]:
+        session.train_batch(x, y)
+    start = time.perf_counter()
+    for x, y in items[WARMUP:]:
+        session.train_batch(x, y)
+    return sum(len(x) for x, _ in items[WARMUP:]) / (time.perf_counter() - start)
+
+
+def _keras_model(keras, pid):
+    if pid in KERAS_IDS:
+        from .originals.keras_chollet import build
+        return build(keras, pid), keras.optimizers.RMSprop(), "categorical_crossentropy"
+    layers = keras.layers
+    body = [keras.Input((28, 28, 1)), layers.Conv2D(6, 5)]
+    if pid == "lenet_avgpool_bn":
+        body += [layers.BatchNormalization(momentum=0.9, epsilon=1e-5), layers.ReLU()]
+    body += [layers.AveragePooling2D(2), layers.Conv2D(16, 5)]
+    if pid == "lenet_avgpool_bn":
+        body += [layers.BatchNormalization(momentum=0.9, epsilon=1e-5), layers.ReLU()]
+    body += [layers.AveragePooling2D(2), layers.Flatten(), layers.Dense(120, activation="relu"),
+             layers.Dense(84, activation="relu"), layers.Dense(10)]
+    return (keras.Sequential(body), keras.optimizers.SGD(1e-3),
+            keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+
+
+def worker_keras(pid, batches):
+    import keras
+
+    x, y, batch_size = _data(pid, batches)
+    model, optimizer, loss = _keras_model(keras, pid)
+    if pid in KERAS_IDS:
+        y = keras.utils.to_categorical(y, 10)
+    model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
+    warm = batch_size * WARMUP
+    model.fit(x[:warm], y[:warm], batch_size=batch_size, epochs=1, verbose=0)
+    start = time.perf_counter()
+    model.fit(x[warm:], y[warm:], batch_size=batch_size, epochs=1, verbose=0, shuffle=True)
+    return (len(x) - warm) / (time.perf_counter() - start)
+
+
+def worker_torch(pid, batches):
+    import torch
+    from torch import nn
+
+    from .originals.torch_lenet import build
+    x, y, bs = _data(pid, batches)
+    x, y = torch.tensor(x.transpose(0, 3, 1, 2).copy()), torch.tensor(y)
+    model = build(nn, pid == "lenet_avgpool_bn")
+    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    criterion = nn.CrossEntropyLoss()
+
+    def step(i):
+        logits = model(x[i:i + bs])
+        loss = criterion(logits, y[i:i + bs])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        (logits.argmax(1) == y[i:i + bs]).sum().item()  # as the article's loop counts
+
+    for i in range(0, bs * WARMUP, bs):
+        step(i)
+    start = time.perf_counter()
+    for i in range(bs * WARMUP, len(x), bs):
+        step(i)
+    return (len(x) - bs * WARMUP) / (time.perf_counter() - start)
+
+
+WORKERS = {"ours": worker_ours, "keras": worker_keras, "torch": worker_torch}
+
+
+def measure(kind, pid, batches):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", CUDA_VISIBLE_DEVICES="")
+    done = subprocess.run([sys.executable, "-m", "graph_cnn.bench", "--worker", kind, pid,
+                           "--batches", str(batches)], capture_output=True, text=True, env=env)
+    if done.returncode != 0:
+        return None
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def run(ids, batches=WARMUP + BATCHES):
+    import importlib.util
+    has_torch = importlib.util.find_spec("torch") is not None
+    rows = []
+    for pid in ids:
+        covered = pid in KERAS_IDS + TORCH_IDS
+        row = dict(id=pid, graph_cnn_ips=None, keras_ips=None, ratio_vs_keras=None)
+        if not covered:
+            rows.append(dict(row, note="no tf.keras/PyTorch twin of this model yet"))
+            continue
+        row["graph_cnn_ips"] = measure("ours", pid, batches)
+        row["keras_ips"] = measure("keras", pid, batches)
+        if pid in TORCH_IDS and has_torch:
+            row["torch_ips"] = measure("torch", pid, batches)
+            row["ratio_vs_torch"] = row["graph_cnn_ips"] / row["torch_ips"]
+        if row["graph_cnn_ips"] and row["keras_ips"]:
+            row["ratio_vs_keras"] = row["graph_cnn_ips"] / row["keras_ips"]
+        rows.append(row)
+    return rows
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m graph_cnn.bench")
+    parser.add_argument("--worker", choices=sorted(WORKERS))
+    parser.add_argument("id")
+    parser.add_argument("--batches", type=int, default=WARMUP + BATCHES)
+    args = parser.parse_args(argv)
+    if args.worker == "ours":
+        from . import tf1  # noqa: F401
+    print(WORKERS[args.worker](args.id, args.batches))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
