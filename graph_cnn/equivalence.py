@@ -6,6 +6,10 @@ same weights into the original model and trains on the same batches. Both record
 loss on each batch before its update, every parameter after each update, and the logits in
 evaluation mode at the end; this module reports the largest differences against a float32
 tolerance.
+
+Both sides run on one CPU thread (summation order changes float32 results). TensorFlow sizes a
+process's CPU thread pool at its first session, so run the check in a fresh process, as
+``graph-cnn equivalence`` does.
 """
 
 import json

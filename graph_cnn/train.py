@@ -41,7 +41,8 @@ class Session:
         self.feed = make_feed(pipeline, budget, seed, data_dir)
         self.graph, self.t = build_graph(pipeline, seed)
         config = v1.ConfigProto()
-        if threads:
+        if threads:  # per-session pools: the process-wide ones keep the first session's size
+            config.use_per_session_threads = True
             config.intra_op_parallelism_threads = threads
             config.inter_op_parallelism_threads = threads
         with self.graph.as_default():
