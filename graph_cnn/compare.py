@@ -125,8 +125,10 @@ def claim_rows(pipelines, results):
         for claim in p.claims:
             try:
                 evidence, holds = claim.check(results)
-            except (KeyError, ValueError, TypeError, ZeroDivisionError, IndexError) as exc:
-                evidence, holds = f"not measured ({type(exc).__name__}: {exc})", None
+            except KeyError as exc:
+                evidence, holds = f"no runs of {exc} yet", None
+            except (ValueError, TypeError, ZeroDivisionError, IndexError) as exc:
+                evidence, holds = f"cannot be judged yet ({type(exc).__name__}: {exc})", None
             rows.append(dict(id=p.id, article=p.seed_article, claim=claim.text,
                              evidence=evidence, holds=holds))
     return rows
@@ -213,7 +215,7 @@ def text_table(figures, claims, ablations=()):
     lines.append("")
     for c in claims:
         holds = {True: "yes", False: "no", None: "not measured"}[c["holds"]]
-        lines.append(f"{c['id']}: {c['claim']} -> {holds}: {c['evidence']}")
+        lines.append(f"{c['id']}: {c['claim']} -> {holds} ({c['evidence']})")
     if ablations:
         lines.append("")
     for a in ablations:
