@@ -15,8 +15,12 @@ from lenet5_relu import PIPELINE as REFACTOR
 
 
 def _mean_over_steps(results, pid, metric, first, last):
+    """Mean of ``metric`` over logged steps first..last, averaged over the runs that did not
+    diverge (a run stopped by a NaN loss has no such steps)."""
+    runs = [res for res in results[pid] if res["status"] == "ok"]
     return float(np.mean([np.mean([r[metric] for r in res["records"]
-                                   if first <= r["step"] <= last]) for res in results[pid]]))
+                                   if first <= r["step"] <= last and metric in r])
+                          for res in runs]))
 
 
 def rises_faster(results):
