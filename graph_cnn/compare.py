@@ -147,7 +147,9 @@ def provenance_lines(results, folder, budget):
     runs = [r for rs in results.values() for r in rs]
     if not runs:
         return [f"No {budget}-budget runs found in `{folder}`.", ""]
-    commits = sorted({r["provenance"].get("commit", "?") for r in runs})
+    commits = sorted({r["provenance"].get("commit", "?")[:12]
+                      + ("+dirty" if r["provenance"].get("commit", "").endswith("+dirty") else "")
+                      for r in runs})
     tf_versions = sorted({r["provenance"]["versions"].get("tensorflow", "-") for r in runs})
     machines = sorted({r["provenance"]["machine"].get("device") or
                        f"{r['provenance']['machine'].get('processor')} x"
@@ -155,9 +157,9 @@ def provenance_lines(results, folder, budget):
     seconds = sum(r["provenance"]["seconds"] for r in runs)
     return [f"Measured: {len(runs)} {budget}-budget runs from `{Path(folder).name}/` "
             f"(each run's seed, budget, commit, versions and seconds are in its "
-            f"`result.json`); commits {', '.join(c[:12] for c in commits)}; TensorFlow "
+            f"`result.json`); commits {', '.join(commits)}; TensorFlow "
             f"{', '.join(tf_versions)}; machines {', '.join(machines)}; "
-            f"{seconds / 3600:.1f} CPU-hours of training in all.", ""]
+            f"{seconds / 3600:.1f} hours of training in all.", ""]
 
 
 def _pm(mean, sd):
