@@ -2,6 +2,8 @@
 grey levels; the digit found and cropped; scaled to fit a 20x20 box keeping its aspect ratio;
 placed in 28x28 so that its centre of mass is at the centre; white ink on black."""
 
+import os
+
 import cv2
 import numpy as np
 from scipy import ndimage
@@ -11,7 +13,7 @@ from .errors import DataError
 
 def read_grey(path):
     """The image at ``path`` as float grey levels in [0, 1] (alpha composited on white)."""
-    data = np.fromfile(str(path), dtype=np.uint8) if _exists(path) else None
+    data = np.fromfile(str(path), dtype=np.uint8) if os.path.isfile(path) else None
     if data is None:
         raise DataError(f"{path}: no such file")
     image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED) if data.size else None
@@ -25,11 +27,6 @@ def read_grey(path):
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
     return image
-
-
-def _exists(path):
-    import os
-    return os.path.isfile(path)
 
 
 def to_mnist(grey, source="image"):

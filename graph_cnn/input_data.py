@@ -99,5 +99,3 @@ def read_data_sets(train_dir=None, fake_data=False, one_hot=False, dtype=np.floa
         test=DataSet(arrays["t10k-images-idx3-ubyte"], arrays["t10k-labels-idx1-ubyte"],
                      **options))
 
-
-load_dataset = read_data_sets
