@@ -7,15 +7,14 @@ import os
 import pytest
 
 from conftest import run_cli
-from graph_cnn import equivalence
+from graph_cnn import equivalence, registry
+from graph_cnn import tf1
 from graph_cnn.optimizers import KerasRMSprop, sgd
 
 KERAS_IDS = ["chollet_convnet", "chollet_dense"]
 TORCH_IDS = ["lenet_avgpool", "lenet_avgpool_bn"]
-# TF1 pipelines against TensorFlow's own legacy tf.compat.v1.layers (tf-keras): bit for bit on
-# one thread. Not yet barter_selu_bn_aug: its first batch agrees exactly, but the legacy batch
-# norm's gradient ops round differently and Adam's first steps magnify that past 1e-5 (open).
-TF1_IDS = ["barter_selu", "lenet5_sigmoid", "lenet5_relu_same_lr", "lenet5_relu", "lenet5_wide"]
+# TF1 pipelines against TensorFlow's own legacy tf.compat.v1.layers (tf-keras), on one thread.
+TF1_IDS = ["barter_selu", "barter_selu_bn_aug", "lenet5_sigmoid", "lenet5_relu_same_lr", "lenet5_relu", "lenet5_wide"]
 
 
 def needs(reference):
@@ -49,6 +48,23 @@ def test_rebuild_matches_original_framework(pid):
 def test_a_wrong_rmsprop_default_is_caught(optimizer):
     row = equivalence.check("chollet_dense", steps=2, optimizer=optimizer)
     assert row["passed"] is False and row["max_param_diff"] > 1e-4
+
+
+def test_biases_feeding_batch_norm_are_the_ones_held():
+    from graph_cnn.pipeline import build_graph
+
+    graph, _ = build_graph(equivalence.comparable(registry.get("barter_selu_bn_aug"), True))
+    assert equivalence.dead_biases(graph) == ["conv1/bias", "conv2/bias", "fc1/bias", "fc2/bias",
+                                              "logits/bias"]
+    graph, _ = build_graph(registry.get("barter_selu"))
+    assert equivalence.dead_biases(graph) == []
+
+
+def test_a_wrong_adam_epsilon_is_caught_against_tf1():
+    needs("tf1")
+    row = equivalence.check("barter_selu", steps=3,
+                            optimizer=lambda: tf1.train.AdamOptimizer(1e-3, epsilon=1e-7))
+    assert row["passed"] is False and row["max_param_diff"] > 1e-5
 
 
 def test_a_wrong_learning_rate_is_caught_against_pytorch():

@@ -19,7 +19,7 @@ def main(pipeline_id, case_path, out_path, steps):
         setattr(layers, name, getattr(legacy, name))
     from graph_cnn.equivalence import comparable
 
-    pipeline = comparable(registry.get(pipeline_id))
+    pipeline = comparable(registry.get(pipeline_id), hold_dead_biases=True)
     case = dict(np.load(case_path))
     from graph_cnn.pipeline import build_graph
 
@@ -31,7 +31,9 @@ def main(pipeline_id, case_path, out_path, steps):
         assigns = [v.assign(case[f"w:{v.op.name}"]) for v in t["model_variables"]]
         init = tf.compat.v1.global_variables_initializer()
         update_count = len(tf.compat.v1.get_collection(tf.compat.v1.GraphKeys.UPDATE_OPS))
-    trace = {"update_ops": np.array(update_count)}
+    from graph_cnn.equivalence import dead_biases
+
+    trace = {"update_ops": np.array(update_count), "held": np.array(dead_biases(graph), dtype=str)}
     # one thread, as our side runs: CPU FusedBatchNorm's float32 sums depend on the split
     config = tf.compat.v1.ConfigProto(intra_op_parallelism_threads=1,
                                       inter_op_parallelism_threads=1)
