@@ -2,9 +2,9 @@
 batch size and data trained by tf.keras ``fit`` and by PyTorch, measured one after the other in
 one run, each in a fresh process after a warm-up. A benchmark that prints ratios, not a test.
 
-Covered so far: the pipelines whose original-framework model exists in ``graph_cnn.originals``
-(Keras: chollet_convnet, chollet_dense; PyTorch: lenet_avgpool, lenet_avgpool_bn, which also get
-a Keras ``fit`` built from the same PyTorch layer list). Others are listed as not covered.
+Every pipeline is covered: the Keras and PyTorch articles' own models come from
+``graph_cnn.originals`` (the PyTorch LeNet also gets a Keras ``fit`` from the same layer list);
+the TF1 articles' models from ``graph_cnn.twins``.
 """
 
 import argparse
@@ -16,6 +16,8 @@ import time
 
 import numpy as np
 
+from . import twins
+
 WARMUP, BATCHES = 5, 40
 KERAS_IDS = ("chollet_convnet", "chollet_dense")
 TORCH_IDS = ("lenet_avgpool", "lenet_avgpool_bn")
@@ -25,7 +27,9 @@ TORCH_IDS = ("lenet_avgpool", "lenet_avgpool_bn")
 # workers need not load the reproductions (which switch a process to TF1 behaviour).
 SETTINGS = {"chollet_convnet": (64, (28, 28, 1), "unit"), "chollet_dense": (128, (784,), "unit"),
             "lenet_avgpool": (512, (28, 28, 1), "torch"),
-            "lenet_avgpool_bn": (512, (28, 28, 1), "torch")}
+            "lenet_avgpool_bn": (512, (28, 28, 1), "torch"),
+            **{pid: (spec[0], (28, 28, 1), "unit") for pid, spec in twins.SPECS.items()}}
+IDS = tuple(SETTINGS)
 
 
 def _data(pid, batches):
@@ -48,7 +52,11 @@ def worker_ours(pid, batches):
     pipeline = registry.get(pid)
     session = Session(pipeline, Budget(epochs=1, train_limit=pipeline.batch_size * batches),
                       seed=1)
-    items = list(session.feed.epoch(np.random.RandomState(1)))
+    feed = session.feed
+    if hasattr(feed, "next_batch"):  # read_data_sets pipelines
+        items = [feed.next_batch() for _ in range(batches)]
+    else:
+        items = list(feed.epoch(np.random.RandomState(1)))
     for x, y in items[:WARMUP]:
         session.train_batch(x, y)
     start = time.perf_counter()
@@ -58,6 +66,9 @@ def worker_ours(pid, batches):
 
 
 def _keras_model(keras, pid):
+    if pid in twins.SPECS:
+        model, optimizer = twins.keras_model(keras, pid)
+        return model, optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True)
     if pid in KERAS_IDS:
         from .originals.keras_chollet import build
         return build(keras, pid), keras.optimizers.RMSprop(), "categorical_crossentropy"
@@ -96,8 +107,11 @@ def worker_torch(pid, batches):
     from .originals.torch_lenet import build
     x, y, bs = _data(pid, batches)
     x, y = torch.tensor(x.transpose(0, 3, 1, 2).copy()), torch.tensor(y)
-    model = build(nn, pid == "lenet_avgpool_bn")
-    optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+    if pid in twins.SPECS:
+        model, optimizer = twins.torch_model(torch, pid)
+    else:
+        model = build(nn, pid == "lenet_avgpool_bn")
+        optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
     criterion = nn.CrossEntropyLoss()
 
     def step(i):
@@ -124,7 +138,8 @@ def measure(kind, pid, batches):
     done = subprocess.run([sys.executable, "-m", "graph_cnn.bench", "--worker", kind, pid,
                            "--batches", str(batches)], capture_output=True, text=True, env=env)
     if done.returncode != 0:
-        return None
+        last = (done.stderr.strip().splitlines() or ["no output"])[-1]
+        raise SystemExit(f"bench: the {kind} worker failed on {pid}: {last}")
     return float(done.stdout.strip().splitlines()[-1])
 
 
@@ -133,14 +148,10 @@ def run(ids, batches=WARMUP + BATCHES):
     has_torch = importlib.util.find_spec("torch") is not None
     rows = []
     for pid in ids:
-        covered = pid in KERAS_IDS + TORCH_IDS
         row = dict(id=pid, graph_cnn_ips=None, keras_ips=None, ratio_vs_keras=None)
-        if not covered:
-            rows.append(dict(row, note="no tf.keras/PyTorch twin of this model yet"))
-            continue
         row["graph_cnn_ips"] = measure("ours", pid, batches)
         row["keras_ips"] = measure("keras", pid, batches)
-        if pid in TORCH_IDS and has_torch:
+        if pid not in KERAS_IDS and has_torch:
             row["torch_ips"] = measure("torch", pid, batches)
             row["ratio_vs_torch"] = row["graph_cnn_ips"] / row["torch_ips"]
         if row["graph_cnn_ips"] and row["keras_ips"]:

@@ -61,6 +61,13 @@ def cmd_reproduce(args):
         raise GraphCnnError("name pipeline ids or give --all ('graph-cnn list' shows the ids)")
     ids = list(registry.pipelines(include_ablations=args.ablations)) if args.all else args.ids
     pipelines = [registry.get(pid) for pid in ids]
+    if args.jobs > 1:
+        from .reproduce import run_parallel
+        failed = run_parallel(pipelines, args.budget, seeds, args.out, args.data_dir,
+                              args.threads, args.jobs)
+        if failed:
+            raise GraphCnnError(f"{len(failed)} run(s) failed: {', '.join(failed)}")
+        return 0
     failed = []
     for pipeline in pipelines:
         for result in reproduce(pipeline, args.budget, seeds, args.out, args.data_dir,

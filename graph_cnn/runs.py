@@ -10,6 +10,7 @@ import json
 import os
 import platform
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -68,6 +69,16 @@ def versions():
             "graph_cnn": graph_cnn.__version__}
 
 
+def peak_memory_mb():
+    """This process's peak resident memory so far, in MB (None where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # Windows
+        return None
+    kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(kb / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
+
+
 def provenance(pipeline, budget_name, seed, seconds, commit=None):
     budget = pipeline.budget(budget_name)
     return {
@@ -76,7 +87,7 @@ def provenance(pipeline, budget_name, seed, seconds, commit=None):
         "batch_size": pipeline.batch_size, "commit": commit or git_commit(), "versions": versions(),
         "machine": {"platform": platform.platform(), "processor": platform.machine(),
                     "cpus": os.cpu_count()},
-        "seconds": round(seconds, 1),
+        "seconds": round(seconds, 1), "peak_memory_mb": peak_memory_mb(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
 

@@ -59,6 +59,29 @@ def test_same_seed_repeats_and_other_seed_differs():
     assert runs[0]["final"] != runs[2]["final"]
 
 
+def test_jobs_run_side_by_side_and_give_the_serial_results(tmp_path):
+    """--jobs trains each run in its own one-thread process: the same numbers as a serial run
+    with --threads 1, every run directory complete, peak memory recorded."""
+    result = run_cli("reproduce", "chollet_dense", "lenet5_relu", "--seeds", "2", "--jobs", "2",
+                     "--out", str(tmp_path))
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "4 runs, 2 at a time with 1 thread(s) each" in result.stdout
+    serial = train(registry.get("lenet5_relu"), "quick", 2, threads=1, log=lambda _: None,
+                   progress=False)
+    saved = json.loads((tmp_path / "lenet5_relu" / "quick-seed2" / "result.json").read_text())
+    assert saved["final"] == serial["final"]
+    assert saved["provenance"]["peak_memory_mb"] > 50
+    assert len(list(tmp_path.glob("*/quick-seed*/result.json"))) == 4
+
+
+def test_parallel_runs_start_with_the_longest():
+    from graph_cnn.reproduce import images_to_train
+    cost = {pid: images_to_train(registry.get(pid), "full") for pid in MAIN_IDS}
+    assert max(cost, key=cost.get) == "barter_selu_bn_aug" and cost["barter_selu_bn_aug"] == (
+        30 * 360000)
+    assert cost["lenet5_sigmoid"] == 20000 * 200 and cost["chollet_dense"] == 5 * 60000
+
+
 def test_nan_loss_stops_the_run_with_a_clear_message():
     pipeline = replace(registry.get("lenet5_sigmoid"), optimizer=lambda: sgd(1e3),
                        quick=Budget(steps=50, test_limit=500))
