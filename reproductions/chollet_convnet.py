@@ -8,9 +8,10 @@ accuracy and a test accuracy of 0.9929.
 """
 
 import sys
+from dataclasses import replace
 
 from graph_cnn.models import chollet
-from graph_cnn.optimizers import keras_rmsprop
+from graph_cnn.optimizers import KerasRMSprop, keras_rmsprop
 from graph_cnn.pipeline import Budget, Figure, Pipeline
 from graph_cnn.reproduce import main
 
@@ -53,6 +54,14 @@ PIPELINE = Pipeline(
     },
     notes=("Keras's per-epoch training figures are means over the epoch's batches, each taken "
            "before that batch's update: the loop records the same.",),
+)
+
+ABLATIONS = (
+    # Keras 3's rule (epsilon inside the square root), to test whether it alone separates our
+    # Keras-2-rule rebuild from the Keras 3 original in the first epoch
+    replace(PIPELINE, id="chollet_convnet_keras3_rmsprop", figures=(), causes={},
+            title="... with Keras 3's RMSprop rule (ablation)",
+            optimizer=lambda: KerasRMSprop(epsilon_inside=True)),
 )
 
 if __name__ == "__main__":
