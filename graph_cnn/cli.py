@@ -189,9 +189,17 @@ def cmd_bench(args):
         registry.get(pid)
     rows = bench.run(ids)
     load = os.getloadavg()[0]
+    rows = [dict(r, load_average=round(load, 2), cpus=os.cpu_count()) for r in rows]
+    if args.save:
+        import datetime
+
+        from .runs import git_commit, machine, versions, write_json
+        write_json(args.save, {"machine": machine(), "commit": git_commit(),
+                               "versions": versions(), "measured": datetime.datetime.now(
+                                   datetime.timezone.utc).isoformat(timespec="seconds"),
+                               "rows": rows})
     if args.json:
-        print(json.dumps([dict(r, load_average=load, cpus=os.cpu_count()) for r in rows],
-                         indent=1))
+        print(json.dumps(rows, indent=1))
         return 0
     fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
     print(f"{'pipeline':20s} {'graph_cnn':>10s} {'tf.keras':>10s} {'x keras':>8s} "
@@ -277,6 +285,8 @@ def build_parser():
     p = sub.add_parser("bench", help="training images/s against tf.keras fit and PyTorch")
     p.add_argument("ids", nargs="*", metavar="ID")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--save", metavar="PATH", help="also write the rows, with the machine and "
+                                                  "library versions, to a JSON file")
     p.set_defaults(func=cmd_bench)
     return parser
 

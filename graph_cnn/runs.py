@@ -69,6 +69,12 @@ def versions():
             "graph_cnn": graph_cnn.__version__}
 
 
+def machine():
+    """Platform, processor and CPU count: where a figure was measured."""
+    return {"platform": platform.platform(), "processor": platform.machine(),
+            "cpus": os.cpu_count()}
+
+
 def peak_memory_mb():
     """This process's peak resident memory so far, in MB (None where the OS does not say)."""
     try:
@@ -85,8 +91,7 @@ def provenance(pipeline, budget_name, seed, seconds, commit=None):
         "seed": seed, "budget": budget_name,
         "epochs": budget.epochs, "steps": budget.steps, "train_limit": budget.train_limit,
         "batch_size": pipeline.batch_size, "commit": commit or git_commit(), "versions": versions(),
-        "machine": {"platform": platform.platform(), "processor": platform.machine(),
-                    "cpus": os.cpu_count()},
+        "machine": machine(),
         "seconds": round(seconds, 1), "peak_memory_mb": peak_memory_mb(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }
