@@ -42,15 +42,21 @@ PIPELINE = Pipeline(
     ),
     causes={
         "training loss, epoch 1 (seed 003)": (
-            "seed spread, in part: the Keras 3 original today gives 0.1780 +- 0.0037 "
-            "(5 seeds), whose interval holds the figure; our Keras-2-rule rebuild sits 0.006 "
-            "lower, not yet explained (next check: tf-keras 2 itself)"),
+            "epsilon placement: with Keras 3's rule (epsilon inside the square root, as "
+            "TensorFlow's own RMSProp kernel has it, which tf.keras's RMSprop once used: "
+            "tensorflow/tensorflow#41115) our rebuild gives 0.1780 +- 0.0035 over 5 seeds "
+            "(ablation chollet_convnet_keras3_rmsprop), the same as the Keras 3 original "
+            "(0.1780 +- 0.0037), and that interval holds the figure; with Keras 2's rule "
+            "(outside, ARTICLES.md's default) 0.1718. So the 2017 run most likely had epsilon "
+            "inside the root"),
         "training accuracy, epoch 1 (seed 003)": (
-            "as the epoch-1 loss: the Keras 3 original today gives 0.9442 +- 0.0018, holding "
-            "the figure; our rebuild is 0.002 higher"),
+            "epsilon placement, as the epoch-1 loss: Keras 3's rule gives 0.9444 +- 0.0018 in "
+            "our rebuild and 0.9442 +- 0.0018 in the Keras 3 original, both holding the "
+            "figure; Keras 2's rule 0.9462"),
         "training loss, epoch 5 (seed 003)": (
-            "not found: epochs 2-4 and every training accuracy match to 0.0005; the Keras 3 "
-            "original today (epsilon inside the root) ends lower still, 0.0169"),
+            "not found: epochs 2-4 and every training accuracy match to 0.0005; Keras 3's "
+            "rule in our rebuild gives 0.0197 +- 0.0005, nearer but still short, and the Keras 3 "
+            "original ends lower, 0.0169"),
     },
     notes=("Keras's per-epoch training figures are means over the epoch's batches, each taken "
            "before that batch's update: the loop records the same.",),
