@@ -187,7 +187,9 @@ def cmd_bench(args):
     ids = args.ids or list(registry.pipelines(include_ablations=False))
     for pid in ids:
         registry.get(pid)
-    rows = bench.run(ids)
+    if args.rounds < 1:
+        raise GraphCnnError(f"--rounds must be at least 1, not {args.rounds}")
+    rows = bench.run(ids, rounds=args.rounds)
     load = os.getloadavg()[0]
     rows = [dict(r, load_average=round(load, 2), cpus=os.cpu_count()) for r in rows]
     if args.save:
@@ -285,6 +287,8 @@ def build_parser():
     p = sub.add_parser("bench", help="training images/s against tf.keras fit and PyTorch")
     p.add_argument("ids", nargs="*", metavar="ID")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--rounds", type=int, default=1,
+                   help="measure each framework N times, alternating, and keep its best")
     p.add_argument("--save", metavar="PATH", help="also write the rows, with the machine and "
                                                   "library versions, to a JSON file")
     p.set_defaults(func=cmd_bench)

@@ -1,7 +1,8 @@
-"""The TF1 articles' models (seeds 000 and 002) as tf.keras and PyTorch users would write them,
-for ``graph-cnn bench`` only: the same layers, widths, batch size and optimizer, built from one
-layer list per pipeline so that the two frameworks cannot drift apart. (The Keras and PyTorch
-articles' own models live in ``graph_cnn.originals``.)"""
+"""The articles' models as tf.keras and PyTorch users would write them, for ``graph-cnn bench``
+only: the same layers, widths, batch size and optimizer, built from one layer list per pipeline
+so that the two frameworks cannot drift apart. The TF1 articles (seeds 000 and 002) get both;
+the Keras articles (001/003) use these for PyTorch, their own Keras code being in
+``graph_cnn.originals`` (as is seed 004's PyTorch LeNet)."""
 
 _SAME = "same"
 
@@ -28,9 +29,18 @@ def _lenet5(activation, maps, units, conv3):
     return net + [("flatten",), ("dense", units, activation), ("dense", 10, None)]
 
 
-# id: (batch size, (optimizer, learning rate), layers); convs SAME, pools VALID (2x2/2 on even
-# sizes is the same either way)
+def _chollet():
+    net = [("conv", 32, 3, "relu", "valid"), ("maxpool", 2, 2), ("conv", 64, 3, "relu", "valid"),
+           ("maxpool", 2, 2), ("conv", 64, 3, "relu", "valid")]
+    return net + [("flatten",), ("dense", 64, "relu"), ("dense", 10, None)]
+
+
+# id: (batch size, (optimizer, learning rate), layers); convs SAME unless marked "valid", pools
+# VALID (2x2/2 on even sizes is the same either way)
 SPECS = {
+    "chollet_convnet": (64, ("rmsprop", 1e-3), _chollet()),
+    "chollet_dense": (128, ("rmsprop", 1e-3), [("flatten",), ("dense", 512, "relu"),
+                                               ("dense", 10, None)]),
     "barter_selu": (100, ("adam", 1e-3), _barter(False)),
     "barter_selu_bn_aug": (100, ("adam", 1e-3), _barter(True)),
     "lenet5_sigmoid": (200, ("sgd", 1e-3), _lenet5("sigmoid", (6, 16), 80, True)),
@@ -47,7 +57,8 @@ def keras_model(keras, pipeline_id):
     body = [keras.Input((28, 28, 1))]
     for kind, *args in spec:
         if kind == "conv":
-            body.append(layers.Conv2D(args[0], args[1], padding=_SAME, activation=args[2]))
+            padding = args[3] if len(args) > 3 else _SAME
+            body.append(layers.Conv2D(args[0], args[1], padding=padding, activation=args[2]))
         elif kind == "maxpool":
             body.append(layers.MaxPooling2D(args[0], args[1]))
         elif kind == "dense":
@@ -60,8 +71,9 @@ def keras_model(keras, pipeline_id):
             body.append(layers.Dropout(args[0]))
         else:
             body.append(layers.Flatten())
-    optimizer = (keras.optimizers.Adam(lr, epsilon=1e-8) if name == "adam"
-                 else keras.optimizers.SGD(lr))
+    optimizer = {"adam": lambda: keras.optimizers.Adam(lr, epsilon=1e-8),
+                 "rmsprop": lambda: keras.optimizers.RMSprop(lr),
+                 "sgd": lambda: keras.optimizers.SGD(lr)}[name]()
     return keras.Sequential(body), optimizer
 
 
@@ -73,8 +85,9 @@ def torch_model(torch, pipeline_id):
     body, channels, size, flat = [], 1, 28, None
     for kind, *args in spec:
         if kind == "conv":
-            body.append(nn.Conv2d(channels, args[0], args[1], padding=args[1] // 2))
-            channels = args[0]
+            valid = len(args) > 3 and args[3] == "valid"
+            body.append(nn.Conv2d(channels, args[0], args[1], padding=0 if valid else args[1] // 2))
+            channels, size = args[0], size - args[1] + 1 if valid else size
         elif kind == "maxpool":
             body.append(nn.MaxPool2d(args[0], args[1]))
             size = (size - args[0]) // args[1] + 1
@@ -90,10 +103,14 @@ def torch_model(torch, pipeline_id):
         elif kind == "flatten":
             body.append(nn.Flatten())
             flat = channels * size * size
-        activation = args[-1] if kind in ("conv", "dense", "act") else None
+        activation = {"conv": args[2:3], "dense": args[1:2], "act": args[:1]}.get(kind, [None])
+        activation = activation[0]
         if activation:
             body.append(acts[activation]())
     model = nn.Sequential(*body)
-    optimizer = (torch.optim.Adam(model.parameters(), lr=lr, eps=1e-8) if name == "adam"
-                 else torch.optim.SGD(model.parameters(), lr=lr))
+    params = model.parameters()
+    optimizer = {"adam": lambda: torch.optim.Adam(params, lr=lr, eps=1e-8),
+                 # Keras 2's rule: rho 0.9, epsilon 1e-7 outside the root, as torch's
+                 "rmsprop": lambda: torch.optim.RMSprop(params, lr=lr, alpha=0.9, eps=1e-7),
+                 "sgd": lambda: torch.optim.SGD(params, lr=lr)}[name]()
     return model, optimizer

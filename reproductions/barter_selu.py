@@ -42,6 +42,9 @@ PIPELINE = Pipeline(
 ABLATIONS = (
     replace(PIPELINE, id="barter_selu_relu_convs", title="SELU CNN, ReLU convs (ablation)",
             model=barter.relu_convs(barter.selu_cnn), figures=()),
+    # the batch size is not stated (ARTICLES.md's default: 100): half and double it
+    *(replace(PIPELINE, id=f"barter_selu_batch{size}", batch_size=size, figures=(),
+              title=f"SELU CNN, batch {size} (ablation)") for size in (50, 200)),
 )
 
 if __name__ == "__main__":
