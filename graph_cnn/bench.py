@@ -30,7 +30,8 @@ TORCH_IDS = ("lenet_avgpool", "lenet_avgpool_bn")
 SETTINGS = {"chollet_convnet": (64, (28, 28, 1), "unit"), "chollet_dense": (128, (784,), "unit"),
             "lenet_avgpool": (512, (28, 28, 1), "torch"),
             "lenet_avgpool_bn": (512, (28, 28, 1), "torch"),
-            **{pid: (spec[0], (28, 28, 1), "unit") for pid, spec in twins.SPECS.items()}}
+            **{pid: (spec[0], (28, 28, 1), "unit") for pid, spec in twins.SPECS.items()
+               if not pid.startswith("chollet")}}
 IDS = tuple(SETTINGS)
 
 
