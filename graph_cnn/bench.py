@@ -22,7 +22,6 @@ from . import twins
 
 WARMUP, BATCHES, MIN_SECONDS = 5, 40, 3.0
 KERAS_IDS = ("chollet_convnet", "chollet_dense")
-TORCH_IDS = ("lenet_avgpool", "lenet_avgpool_bn")
 
 
 # Batch size and input of each covered pipeline, stated here so that the tf.keras and PyTorch
@@ -32,7 +31,6 @@ SETTINGS = {"chollet_convnet": (64, (28, 28, 1), "unit"), "chollet_dense": (128,
             "lenet_avgpool_bn": (512, (28, 28, 1), "torch"),
             **{pid: (spec[0], (28, 28, 1), "unit") for pid, spec in twins.SPECS.items()
                if not pid.startswith("chollet")}}
-IDS = tuple(SETTINGS)
 
 
 def _data(pid, batches):

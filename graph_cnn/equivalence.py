@@ -71,8 +71,8 @@ def dead_biases(graph):
     bn_scopes = {v.op.name[:-len("moving_mean")] for v in variables
                  if v.op.name.endswith("/moving_mean")}
     names = set()
-    for op in graph.get_operations():
-        if op.type != "BiasAdd" or not bn_scopes:
+    for op in graph.get_operations() if bn_scopes else []:
+        if op.type != "BiasAdd":
             continue
         source = op.inputs[1].op
         while source.type in ("Identity", "ReadVariableOp") and source.inputs:

@@ -64,8 +64,8 @@ def run_parallel(pipelines, budget, seeds, out, data_dir=None, threads=None, job
     """Every (pipeline, seed) run in its own ``graph-cnn reproduce`` process, ``jobs`` at a time,
     longest first, each with ``threads`` TensorFlow threads (default: the CPUs shared out).
     Separate processes scale better than threads for these small graphs, and a process per run
-    keeps each run's thread settings and seed exactly as in a serial run. Returns the ids and
-    seeds whose process failed."""
+    keeps each run's thread settings and seed exactly as in a serial run. Raises GraphCnnError
+    naming the runs whose process failed (a diverged run is recorded, not a failure)."""
     import concurrent.futures
     import os
     import subprocess
@@ -94,7 +94,8 @@ def run_parallel(pipelines, budget, seeds, out, data_dir=None, threads=None, job
         failed = [f for f in pool.map(one, tasks) if f]
     log(f"== {len(tasks)} runs, {jobs} at a time with {threads} thread(s) each: "
         f"{time.perf_counter() - start:.0f}s wall")
-    return failed
+    if failed:
+        raise GraphCnnError(f"{len(failed)} run(s) failed: {', '.join(failed)}")
 
 
 def add_run_arguments(parser):
@@ -134,10 +135,8 @@ def main(pipeline, argv=None):
     try:
         seeds = check_run_arguments(args)
         if args.jobs > 1:
-            failed = run_parallel([pipeline], args.budget, seeds, args.out, args.data_dir,
-                                  args.threads, args.jobs)
-            if failed:
-                raise GraphCnnError(f"run(s) failed: {', '.join(failed)}")
+            run_parallel([pipeline], args.budget, seeds, args.out, args.data_dir, args.threads,
+                         args.jobs)
         else:
             reproduce(pipeline, args.budget, seeds, args.out, args.data_dir, args.threads)
     except GraphCnnError as exc:
