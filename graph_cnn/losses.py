@@ -24,5 +24,13 @@ def keras_categorical(logits, labels, epsilon=1e-7):
     return tf.reduce_mean(-tf.reduce_sum(labels * v1.log(probs), axis=-1))
 
 
+def softmax_logits_mean(logits, labels):
+    """The batch mean of one-hot softmax cross-entropy from the logits: what later tf.keras and
+    Keras 3 compute for ``categorical_crossentropy`` on a softmax layer's output, as they take
+    the logits behind the softmax instead of clipping its probabilities (standalone Keras 2
+    clipped: :func:`keras_categorical`)."""
+    return tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=labels, logits=logits))
+
+
 LOSSES = {"sparse_softmax_mean": sparse_softmax_mean, "summed_log_softmax": summed_log_softmax,
-          "keras_categorical": keras_categorical}
+          "keras_categorical": keras_categorical, "softmax_logits_mean": softmax_logits_mean}

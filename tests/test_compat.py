@@ -145,3 +145,20 @@ def test_saver_round_trip_keeps_tf1_names(graph, tmp_path):
         path = saver.save(sess, str(tmp_path / "model.ckpt"))
     stored = dict(tf.train.list_variables(path))
     assert stored == {"fc/kernel": [3, 2], "fc/bias": [2]}
+
+
+def test_keras_2_loss_clips_probabilities_and_keras_3_loss_does_not(graph):
+    from graph_cnn import losses
+    logits = tf.placeholder(tf.float32, (None, 3))
+    labels = tf.constant([[1.0, 0.0, 0.0]])
+    clipped = losses.keras_categorical(logits, labels)
+    exact = losses.softmax_logits_mean(logits, labels)
+    grads = [tf.gradients(loss, logits)[0] for loss in (clipped, exact)]
+    with tf.Session() as sess:
+        moderate = sess.run([clipped, exact], {logits: [[1.0, 0.5, -0.5]]})
+        np.testing.assert_allclose(moderate[0], moderate[1], rtol=1e-6)
+        # a confidently wrong sample: Keras 2 caps the loss at -log(1e-7) and its gradient is 0
+        wrong = {logits: [[-20.0, 20.0, 0.0]]}
+        (c, e), (gc, ge) = sess.run([clipped, exact], wrong), sess.run(grads, wrong)
+    assert c == pytest.approx(-np.log(1e-7), rel=1e-3) and e == pytest.approx(40.0, rel=1e-3)
+    assert np.abs(gc).max() == 0.0 and ge[0, 0] == pytest.approx(-1.0, rel=1e-3)
