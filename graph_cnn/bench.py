@@ -45,14 +45,14 @@ def _data(pid, batches):
     return x.astype(np.float32), y[:n].astype(np.int64), batch_size
 
 
-def worker_ours(pid, batches):
+def worker_ours(pid, batches, towers=None):
     from . import registry
     from .pipeline import Budget
     from .train import Session
 
     pipeline = registry.get(pid)
     session = Session(pipeline, Budget(epochs=1, train_limit=pipeline.batch_size * batches),
-                      seed=1)
+                      seed=1, towers=towers)
     feed = session.feed
     if hasattr(feed, "next_batch"):  # read_data_sets pipelines
         items = [feed.next_batch() for _ in range(batches)]
@@ -139,7 +139,8 @@ def worker_torch(pid, batches):
     return _rate(step, list(range(0, len(x), bs)), lambda i: len(x[i:i + bs]))
 
 
-WORKERS = {"ours": worker_ours, "keras": worker_keras, "torch": worker_torch}
+WORKERS = {"ours": worker_ours, "ours_one_tower": lambda pid, batches: worker_ours(pid, batches, 1),
+           "keras": worker_keras, "torch": worker_torch}
 
 
 def measure(kind, pid, batches):
@@ -153,16 +154,26 @@ def measure(kind, pid, batches):
 
 
 def run(ids, batches=WARMUP + BATCHES, rounds=1):
+    """One row per id. Where our session splits batches into towers, the same graph with one
+    tower is timed too (``towers_gain``): the lever measured in the same run."""
     import importlib.util
-    kinds = ["ours", "keras"] + (["torch"] if importlib.util.find_spec("torch") else [])
+
+    from . import registry
+    from .train import default_towers
     rows = []
     for pid in ids:
+        towers = default_towers(registry.get(pid), os.cpu_count() or 1)
+        kinds = (["ours"] + (["ours_one_tower"] if towers > 1 else []) + ["keras"]
+                 + (["torch"] if importlib.util.find_spec("torch") else []))
         best = dict.fromkeys(kinds, 0.0)
         for _ in range(rounds):
             for kind in kinds:
                 best[kind] = max(best[kind], measure(kind, pid, batches))
         row = dict(id=pid, graph_cnn_ips=best["ours"], keras_ips=best["keras"],
-                   ratio_vs_keras=best["ours"] / best["keras"], rounds=rounds)
+                   ratio_vs_keras=best["ours"] / best["keras"], towers=towers, rounds=rounds)
+        if towers > 1:
+            row.update(one_tower_ips=best["ours_one_tower"],
+                       towers_gain=best["ours"] / best["ours_one_tower"])
         if "torch" in best:
             row.update(torch_ips=best["torch"], ratio_vs_torch=best["ours"] / best["torch"])
         rows.append(row)
@@ -175,7 +186,7 @@ def main(argv=None):
     parser.add_argument("id")
     parser.add_argument("--batches", type=int, default=WARMUP + BATCHES)
     args = parser.parse_args(argv)
-    if args.worker == "ours":
+    if args.worker.startswith("ours"):
         from . import tf1  # noqa: F401
     print(WORKERS[args.worker](args.id, args.batches))
     return 0

@@ -29,7 +29,8 @@ def reproduce(pipeline, budget="quick", seeds=(1,), out=DEFAULT_OUT, data_dir=No
                            progress=progress, checkpoint=partial / "model.ckpt",
                            artifacts=partial)
             result["provenance"] = runs.provenance(pipeline, budget, seed, result.pop("seconds"),
-                                                   commit)
+                                                   commit, result.pop("threads"),
+                                                   result.pop("towers"))
             runs.write_json(partial / "result.json", result)
             shutil.rmtree(folder, ignore_errors=True)
             partial.rename(folder)
@@ -107,7 +108,9 @@ def add_run_arguments(parser):
                         help="seeds run are S, S+1, ... (default 1)")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"runs folder (default {DEFAULT_OUT})")
     parser.add_argument("--data-dir", help="MNIST folder (else found as 'graph-cnn data' does)")
-    parser.add_argument("--threads", type=int, help="TensorFlow intra/inter-op threads")
+    parser.add_argument("--threads", type=int,
+                        help="TensorFlow threads (default: every CPU); with 2 or more, a model "
+                             "without batch norm runs each batch as 2 towers side by side")
     parser.add_argument("--jobs", type=int, default=1, metavar="J",
                         help="runs (ids and seeds) trained side by side in separate processes, "
                              "each with CPUs/J threads unless --threads says (default 1)")

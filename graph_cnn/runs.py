@@ -85,13 +85,15 @@ def peak_memory_mb():
     return round(kb / (1 << 20 if sys.platform == "darwin" else 1 << 10), 1)
 
 
-def provenance(pipeline, budget_name, seed, seconds, commit=None):
+def provenance(pipeline, budget_name, seed, seconds, commit=None, threads=None, towers=None):
+    """Where a run's figures come from. ``threads`` and ``towers`` matter to the last float bit:
+    the same seed repeats exactly only with the same ones (and the same machine)."""
     budget = pipeline.budget(budget_name)
     return {
         "seed": seed, "budget": budget_name,
         "epochs": budget.epochs, "steps": budget.steps, "train_limit": budget.train_limit,
         "batch_size": pipeline.batch_size, "commit": commit or git_commit(), "versions": versions(),
-        "machine": machine(),
+        "machine": machine(), "threads": threads, "towers": towers,
         "seconds": round(seconds, 1), "peak_memory_mb": peak_memory_mb(),
         "finished": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
     }

@@ -33,18 +33,29 @@ def _check_finite(loss, where, pipeline, records, record):
                             f"take log(0))")
 
 
+MAX_TOWERS = 2
+
+
+def default_towers(pipeline, threads):
+    """Slices each batch is split into: one per thread (up to MAX_TOWERS), and one for models
+    with a training flag, whose batch norm needs the whole batch's statistics."""
+    return 1 if pipeline.training_flag else max(1, min(threads, MAX_TOWERS))
+
+
 class Session:
     """A pipeline's graph in a TF1 session, with the feed it trains on."""
 
-    def __init__(self, pipeline, budget, seed, data_dir=None, threads=None):
+    def __init__(self, pipeline, budget, seed, data_dir=None, threads=None, towers=None):
         self.pipeline, self.budget, self.seed = pipeline, budget, seed
         self.feed = make_feed(pipeline, budget, seed, data_dir)
-        self.graph, self.t = build_graph(pipeline, seed)
-        config = v1.ConfigProto()
-        if threads:  # per-session pools: the process-wide ones keep the first session's size
-            config.use_per_session_threads = True
-            config.intra_op_parallelism_threads = threads
-            config.inter_op_parallelism_threads = threads
+        self.threads = threads = threads or os.cpu_count() or 1
+        self.towers = default_towers(pipeline, threads) if towers is None else towers
+        self.graph, self.t = build_graph(pipeline, seed, towers=self.towers)
+        # per-session pools (the process-wide ones keep the first session's size); with towers,
+        # each op gets one thread and the towers run side by side on the inter-op pool
+        config = v1.ConfigProto(use_per_session_threads=True,
+                                intra_op_parallelism_threads=max(1, threads // self.towers),
+                                inter_op_parallelism_threads=threads)
         with self.graph.as_default():
             self.saver = v1.train.Saver(max_to_keep=1)
             init = v1.global_variables_initializer()
@@ -188,5 +199,6 @@ def train(pipeline, budget_name, seed, data_dir=None, threads=None, log=print, p
         from .visualize import write_run_artifacts
         write_run_artifacts(session, result, artifacts)
     session.close()
-    result["seconds"] = time.perf_counter() - start
+    result.update(seconds=time.perf_counter() - start, threads=session.threads,
+                  towers=session.towers)
     return result

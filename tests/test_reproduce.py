@@ -30,6 +30,7 @@ def test_every_reproduction_script_runs_at_quick_budget(pid, tmp_path):
     prov = saved["provenance"]
     assert prov["seed"] == 1 and prov["budget"] == "quick" and prov["seconds"] > 0
     assert prov["versions"]["tensorflow"] and len(prov["commit"]) >= 7
+    assert prov["threads"] >= 1 and prov["towers"] in (1, 2)
     assert (tmp_path / pid / "quick-seed1" / "model.ckpt.index").exists()
     assert not list(tmp_path.glob("**/*.partial"))
     if saved["status"] == "ok":
@@ -72,6 +73,39 @@ def test_jobs_run_side_by_side_and_give_the_serial_results(tmp_path):
     assert saved["final"] == serial["final"]
     assert saved["provenance"]["peak_memory_mb"] > 50
     assert len(list(tmp_path.glob("*/quick-seed*/result.json"))) == 4
+
+
+def test_towers_split_the_batch_with_shared_variables_and_the_same_math(tmp_path):
+    """Two towers hold the same variables as one (checkpoints load either way) and train to the
+    same weights up to float rounding; a two-tower run repeats exactly with the same seed."""
+    from graph_cnn.pipeline import build_graph
+    from graph_cnn.train import Session, default_towers
+
+    pipeline = replace(registry.get("barter_selu"), quick=Budget(epochs=1, train_limit=1000,
+                                                                 test_limit=500))
+    names = {}
+    for towers in (1, 2):
+        graph, _ = build_graph(pipeline, 1, towers=towers)
+        names[towers] = [v.op.name for v in graph.get_collection("variables")]
+    assert names[1] == names[2]
+    weights, losses = [], []
+    for towers in (1, 2, 2):
+        session = Session(pipeline, pipeline.quick, 1, threads=2, towers=towers)
+        losses.append([session.train_batch(x, y)[0]
+                       for x, y in session.feed.epoch(np.random.RandomState(1))])
+        weights.append(session.sess.run(session.t["model_variables"]))
+        session.close()
+    np.testing.assert_allclose(losses[0], losses[1], rtol=1e-5)
+    for one, two, again in zip(*weights):
+        np.testing.assert_allclose(one, two, atol=1e-5)
+        assert (two == again).all()
+    assert losses[1] == losses[2]
+    with pytest.raises(ValueError, match="batch norm"):
+        build_graph(registry.get("lenet_avgpool_bn"), 1, towers=2)
+    assert default_towers(registry.get("lenet_avgpool_bn"), 2) == 1
+    assert default_towers(pipeline, 1) == 1 and default_towers(pipeline, 16) == 2
+    result = train(pipeline, "quick", 1, threads=2, log=lambda _: None, progress=False)
+    assert (result["threads"], result["towers"]) == (2, 2)
 
 
 def test_parallel_runs_start_with_the_longest():
