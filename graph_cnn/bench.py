@@ -7,6 +7,11 @@ Every pipeline is covered: the Keras and PyTorch articles' own models come from
 the TF1 articles' models, and the Keras articles' PyTorch twins, from ``graph_cnn.twins``. Each
 timing repeats passes over its batches for at least MIN_SECONDS; ``--rounds`` alternates the
 frameworks several times and keeps each one's best, to ride out other load on the machine.
+
+Two more figures explain the ratios: ``towers_gain`` (our graph against itself with one tower,
+the lever :func:`graph_cnn.train.default_towers` pulls) and ``ceiling_ips`` (the most any
+scheduling of these TensorFlow kernels could reach on this machine; see :func:`worker_ceiling`).
+Where ``ceiling_vs_keras`` is under 2, twice tf.keras is out of reach without faster kernels.
 """
 
 import argparse
@@ -59,6 +64,37 @@ def worker_ours(pid, batches, towers=None):
     else:
         items = list(feed.epoch(np.random.RandomState(1)))
     return _rate(lambda item: session.train_batch(*item), items, lambda item: len(item[0]))
+
+
+def worker_ceiling(pid, batches):
+    """Images per second if every CPU did nothing but this graph's kernels, split perfectly:
+    CPUs x images / the kernel time of one-thread steps, read from TensorFlow's step trace.
+    Any framework running these same TensorFlow kernels trains slower than this."""
+    import tensorflow as tf
+
+    from . import registry
+    from .pipeline import Budget
+    from .train import Session
+
+    v1 = tf.compat.v1
+    pipeline = registry.get(pid)
+    session = Session(pipeline, Budget(epochs=1, train_limit=pipeline.batch_size * batches),
+                      seed=1, threads=1)
+    feed, t = session.feed, session.t
+    items = ([feed.next_batch() for _ in range(batches)] if hasattr(feed, "next_batch")
+             else list(feed.epoch(np.random.RandomState(1))))
+    fetch = [t["train_op"], t["loss"], t["correct_count"]]
+    options = v1.RunOptions(trace_level=v1.RunOptions.FULL_TRACE)
+    kernel_seconds, images = [], 0
+    for i, (x, y) in enumerate(items):
+        metadata = v1.RunMetadata()
+        session.sess.run(fetch, session._feed(x, y, training=True), options=options,
+                         run_metadata=metadata)
+        if i >= WARMUP:
+            kernel_seconds.append(sum(n.all_end_rel_micros for d in metadata.step_stats.dev_stats
+                                      for n in d.node_stats) / 1e6)
+            images += len(x)
+    return (os.cpu_count() or 1) * images / sum(kernel_seconds)
 
 
 def _rate(step, items, size):
@@ -139,7 +175,7 @@ def worker_torch(pid, batches):
     return _rate(step, list(range(0, len(x), bs)), lambda i: len(x[i:i + bs]))
 
 
-WORKERS = {"ours": worker_ours, "ours_one_tower": lambda pid, batches: worker_ours(pid, batches, 1),
+WORKERS = {"ours": worker_ours, "ceiling": worker_ceiling, "ours_one_tower": lambda pid, batches: worker_ours(pid, batches, 1),
            "keras": worker_keras, "torch": worker_torch}
 
 
@@ -163,14 +199,15 @@ def run(ids, batches=WARMUP + BATCHES, rounds=1):
     rows = []
     for pid in ids:
         towers = default_towers(registry.get(pid), os.cpu_count() or 1)
-        kinds = (["ours"] + (["ours_one_tower"] if towers > 1 else []) + ["keras"]
+        kinds = (["ours"] + (["ours_one_tower"] if towers > 1 else []) + ["keras", "ceiling"]
                  + (["torch"] if importlib.util.find_spec("torch") else []))
         best = dict.fromkeys(kinds, 0.0)
         for _ in range(rounds):
             for kind in kinds:
                 best[kind] = max(best[kind], measure(kind, pid, batches))
         row = dict(id=pid, graph_cnn_ips=best["ours"], keras_ips=best["keras"],
-                   ratio_vs_keras=best["ours"] / best["keras"], towers=towers, rounds=rounds)
+                   ratio_vs_keras=best["ours"] / best["keras"], towers=towers, rounds=rounds,
+                   ceiling_ips=best["ceiling"], ceiling_vs_keras=best["ceiling"] / best["keras"])
         if towers > 1:
             row.update(one_tower_ips=best["ours_one_tower"],
                        towers_gain=best["ours"] / best["ours_one_tower"])

@@ -203,13 +203,14 @@ def cmd_bench(args):
         return 0
     fmt = lambda v, spec: "-" if v is None else format(v, spec)  # noqa: E731
     print(f"{'pipeline':20s} {'graph_cnn':>10s} {'towers':>6s} {'x 1 tower':>9s} "
-          f"{'tf.keras':>10s} {'x keras':>8s} {'pytorch':>10s} {'x torch':>8s}   "
-          f"(training images/s; load {load:.1f})")
+          f"{'tf.keras':>10s} {'x keras':>8s} {'pytorch':>10s} {'x torch':>8s} "
+          f"{'ceiling':>10s} {'ceil/keras':>10s}   (training images/s; load {load:.1f})")
     for r in rows:
         print(f"{r['id']:20s} {fmt(r['graph_cnn_ips'], '10.0f')} {r['towers']:6d} "
               f"{fmt(r.get('towers_gain'), '9.2f')} {fmt(r['keras_ips'], '10.0f')} "
               f"{fmt(r['ratio_vs_keras'], '8.2f')} {fmt(r.get('torch_ips'), '10.0f')} "
-              f"{fmt(r.get('ratio_vs_torch'), '8.2f')}")
+              f"{fmt(r.get('ratio_vs_torch'), '8.2f')} {fmt(r['ceiling_ips'], '10.0f')} "
+              f"{fmt(r['ceiling_vs_keras'], '10.2f')}")
     return 0
 
 

@@ -9,7 +9,7 @@ import pytest
 from graph_cnn import bench, twins
 
 
-@pytest.mark.parametrize("kind", ["ours", "ours_one_tower", "keras"])
+@pytest.mark.parametrize("kind", ["ours", "ours_one_tower", "ceiling", "keras"])
 def test_bench_worker_reports_images_per_second(kind):
     done = subprocess.run([sys.executable, "-m", "graph_cnn.bench", "--worker", kind,
                            "chollet_dense", "--batches", str(bench.WARMUP + 2)],
