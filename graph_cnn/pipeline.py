@@ -89,8 +89,14 @@ def _towers(model, X, training, towers):
     Each example's forward pass is the same; only the weight gradients are summed per slice
     first (float rounding). TensorFlow runs the slices on its inter-op threads, which uses
     two cores better than splitting each small op (intra-op). Batch norm would take per-slice
-    statistics, so it gets one tower."""
-    slices = tf.split(X, _slice_sizes(tf.shape(X)[0], towers), name="towers")
+    statistics, so it gets one tower. A batch smaller than ``towers`` (an empty slice would
+    stop oneDNN's convolutions) is repeated to fill every slice and only its first copy is kept:
+    the repeats' outputs are cut off, so they add exact zeros to the gradients."""
+    n = tf.shape(X)[0]
+    rank = X.shape.rank
+    filled = tf.cond(n < towers, lambda: tf.tile(X, [towers] + [1] * (rank - 1)),
+                     lambda: tf.identity(X))
+    slices = tf.split(filled, _slice_sizes(tf.shape(filled)[0], towers), name="towers")
     outputs = []
     for i, part in enumerate(slices):
         with v1.variable_scope(v1.get_variable_scope(), reuse=True if i else None):
@@ -98,8 +104,9 @@ def _towers(model, X, training, towers):
                 outputs.append(model(part, training=training))
                 if not i and v1.get_collection(v1.GraphKeys.UPDATE_OPS):
                     raise ValueError("towers > 1 would split batch norm's statistics")
-    logits = tf.concat([o[0] for o in outputs], 0, name="logits")
-    end_points = type(outputs[0][1])((k, tf.concat([o[1][k] for o in outputs], 0))
+    logits = tf.concat([o[0] for o in outputs], 0)[:n]
+    logits = tf.identity(logits, name="logits")
+    end_points = type(outputs[0][1])((k, tf.concat([o[1][k] for o in outputs], 0)[:n])
                                      for k in outputs[0][1])
     return logits, end_points
 

@@ -100,6 +100,19 @@ def test_towers_split_the_batch_with_shared_variables_and_the_same_math(tmp_path
         np.testing.assert_allclose(one, two, atol=1e-5)
         assert (two == again).all()
     assert losses[1] == losses[2]
+    # a batch smaller than the towers (a last partial batch of 1, one image to predict)
+    session = Session(pipeline, pipeline.quick, 1, threads=2, towers=2)
+    x, y = session.feed.test_x[:1], session.feed.test_y[:1]
+    before = session.sess.run(session.t["model_variables"])
+    loss, _ = session.train_batch(x, y)
+    assert np.isfinite(loss) and session.predict(x).shape == (1,)
+    one = Session(pipeline, pipeline.quick, 1, threads=1, towers=1)
+    one.sess.run([v.assign(w) for v, w in zip(one.t["model_variables"], before)])
+    assert one.train_batch(x, y)[0] == pytest.approx(loss, rel=1e-6)
+    for a, b in zip(session.sess.run(session.t["model_variables"]),
+                    one.sess.run(one.t["model_variables"])):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+    session.close(), one.close()
     with pytest.raises(ValueError, match="batch norm"):
         build_graph(registry.get("lenet_avgpool_bn"), 1, towers=2)
     assert default_towers(registry.get("lenet_avgpool_bn"), 2) == 1
