@@ -15,6 +15,7 @@ Where ``ceiling_vs_keras`` is under 2, twice tf.keras is out of reach without fa
 """
 
 import argparse
+import functools
 import json
 import os
 import subprocess
@@ -50,19 +51,23 @@ def _data(pid, batches):
     return x.astype(np.float32), y[:n].astype(np.int64), batch_size
 
 
-def worker_ours(pid, batches, towers=None):
+def _session_and_batches(pid, batches, **session_args):
+    """Our session for ``pid`` and its first ``batches`` training batches, prepared up front."""
     from . import registry
     from .pipeline import Budget
     from .train import Session
 
     pipeline = registry.get(pid)
     session = Session(pipeline, Budget(epochs=1, train_limit=pipeline.batch_size * batches),
-                      seed=1, towers=towers)
+                      seed=1, **session_args)
     feed = session.feed
     if hasattr(feed, "next_batch"):  # read_data_sets pipelines
-        items = [feed.next_batch() for _ in range(batches)]
-    else:
-        items = list(feed.epoch(np.random.RandomState(1)))
+        return session, [feed.next_batch() for _ in range(batches)]
+    return session, list(feed.epoch(np.random.RandomState(1)))
+
+
+def worker_ours(pid, batches, towers=None):
+    session, items = _session_and_batches(pid, batches, towers=towers)
     return _rate(lambda item: session.train_batch(*item), items, lambda item: len(item[0]))
 
 
@@ -72,24 +77,13 @@ def worker_ceiling(pid, batches):
     Any framework running these same TensorFlow kernels trains slower than this."""
     import tensorflow as tf
 
-    from . import registry
-    from .pipeline import Budget
-    from .train import Session
-
     v1 = tf.compat.v1
-    pipeline = registry.get(pid)
-    session = Session(pipeline, Budget(epochs=1, train_limit=pipeline.batch_size * batches),
-                      seed=1, threads=1)
-    feed, t = session.feed, session.t
-    items = ([feed.next_batch() for _ in range(batches)] if hasattr(feed, "next_batch")
-             else list(feed.epoch(np.random.RandomState(1))))
-    fetch = [t["train_op"], t["loss"], t["correct_count"]]
+    session, items = _session_and_batches(pid, batches, threads=1)
     options = v1.RunOptions(trace_level=v1.RunOptions.FULL_TRACE)
     kernel_seconds, images = [], 0
     for i, (x, y) in enumerate(items):
         metadata = v1.RunMetadata()
-        session.sess.run(fetch, session._feed(x, y, training=True), options=options,
-                         run_metadata=metadata)
+        session.train_batch(x, y, options=options, run_metadata=metadata)
         if i >= WARMUP:
             kernel_seconds.append(sum(n.all_end_rel_micros for d in metadata.step_stats.dev_stats
                                       for n in d.node_stats) / 1e6)
@@ -175,8 +169,8 @@ def worker_torch(pid, batches):
     return _rate(step, list(range(0, len(x), bs)), lambda i: len(x[i:i + bs]))
 
 
-WORKERS = {"ours": worker_ours, "ceiling": worker_ceiling, "ours_one_tower": lambda pid, batches: worker_ours(pid, batches, 1),
-           "keras": worker_keras, "torch": worker_torch}
+WORKERS = {"ours": worker_ours, "ours_one_tower": functools.partial(worker_ours, towers=1),
+           "ceiling": worker_ceiling, "keras": worker_keras, "torch": worker_torch}
 
 
 def measure(kind, pid, batches):

@@ -71,11 +71,12 @@ class Session:
             feed[self.t["training"]] = True
         return feed
 
-    def train_batch(self, x, y):
-        """One optimizer step; returns (loss, number correct) of the batch before the step."""
+    def train_batch(self, x, y, **run_options):
+        """One optimizer step; returns (loss, number correct) of the batch before the step.
+        ``run_options`` go to ``session.run`` (``options`` and ``run_metadata``, for traces)."""
         _, loss, correct = self.sess.run(
             [self.t["train_op"], self.t["loss"], self.t["correct_count"]],
-            self._feed(x, y, training=True))
+            self._feed(x, y, training=True), **run_options)
         return float(loss), int(correct)
 
     def evaluate(self, x, y):

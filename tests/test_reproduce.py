@@ -112,7 +112,8 @@ def test_towers_split_the_batch_with_shared_variables_and_the_same_math(tmp_path
     for a, b in zip(session.sess.run(session.t["model_variables"]),
                     one.sess.run(one.t["model_variables"])):
         np.testing.assert_allclose(a, b, atol=1e-6)
-    session.close(), one.close()
+    session.close()
+    one.close()
     with pytest.raises(ValueError, match="batch norm"):
         build_graph(registry.get("lenet_avgpool_bn"), 1, towers=2)
     assert default_towers(registry.get("lenet_avgpool_bn"), 2) == 1
