@@ -19,7 +19,7 @@ def cmd_data(args):
 
 
 def cmd_legacy(args):
-    from graph_cnn.compat import check, runner
+    from graph_cnn.legacy import check, runner
 
     if args.check:
         lines, code = check.report(args.script)
@@ -398,7 +398,7 @@ def _dispatch(func, args, prog="graph-cnn"):
     try:
         # runs side by side (--jobs) take TensorFlow in their own processes, not in this one
         if getattr(args, "tensorflow", True) and getattr(args, "jobs", 1) == 1:
-            from graph_cnn.compat import quiet
+            from graph_cnn import quiet
             quiet.import_tensorflow(verbose=getattr(args, "verbose", False))
         return func(args)
     except KeyboardInterrupt:

@@ -1,4 +1,4 @@
-"""Moved to graph_cnn.compat.contrib.layers (README, "Upgrading"); this name works for one more release."""
+"""Moved to graph_cnn.legacy.contrib.layers (README, "Upgrading"); this name works for one more release."""
 from graph_cnn._moved import alias
 
-alias(__name__, "graph_cnn.compat.contrib.layers")
+alias(__name__, "graph_cnn.legacy.contrib.layers")

@@ -11,3 +11,9 @@ class DataError(GraphCnnError):
 
 class TrainingError(GraphCnnError):
     """Training cannot go on (for example the loss became NaN or infinite)."""
+
+
+def not_provided(name):
+    """The one-line error for a TF1 name the layer lacks (``tf.contrib.factorization``)."""
+    return (f"{name} is not provided by graph_cnn's TF1 layer; `graph-cnn legacy --check "
+            f"SCRIPT` lists every such name a script uses")

@@ -12,7 +12,7 @@ from conftest import ROOT
 
 import graph_cnn
 from graph_cnn import cli
-from graph_cnn.compat import quiet
+from graph_cnn import quiet
 from graph_cnn.harness.train import epoch_label
 
 
@@ -88,7 +88,7 @@ def test_real_errors_pass_the_filter(tmp_path):
                 os.write(2, b"a real warning at device query\\n")
                 return []
         """))
-    code = "from graph_cnn.compat import quiet\nquiet.import_tensorflow()\nprint('imported')\n"
+    code = "from graph_cnn import quiet\nquiet.import_tensorflow()\nprint('imported')\n"
     env = dict(_without_tf_log_level(), PYTHONPATH=os.pathsep.join([str(tmp_path), str(ROOT)]))
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=60, env=env)

@@ -19,7 +19,7 @@ import weakref
 import numpy as np
 import tensorflow as tf
 
-from graph_cnn.compat import replica
+from graph_cnn.compat import speed
 
 v1 = tf.compat.v1
 
@@ -515,6 +515,8 @@ class Conv2D(_Conv):
     _rank = 2
 
     def _conv_op(self, inputs, first):
+        if self.dilation_rate != (1, 1):  # the Conv2D op dilates on oneDNN and GPUs only
+            return super()._conv_op(inputs, first)
         return tf.nn.conv2d(inputs, self.kernel, strides=_all_axes(self.strides, first),
                             padding=self._op_padding(),
                             dilations=_all_axes(self.dilation_rate, first),
@@ -684,20 +686,6 @@ class MaxPooling2D(_Pooling):
     _rank, _op = 2, staticmethod(tf.nn.max_pool2d)
 
 
-@tf.custom_gradient
-def _avg_pool_2x2(x):
-    """2x2/2 VALID average pooling whose gradient spreads ``dy / 4`` with a broadcast: the same
-    numbers as ``AvgPoolGrad``, which oneDNN computes about twice as slowly for a few channels
-    (LeNet's 512x24x24x6: 12% of a training step on one thread here)."""
-    def grad(dy):
-        _, height, width, channels = dy.shape.as_list()
-        quarter = tf.reshape(dy * 0.25, [-1, height, 1, width, 1, channels])
-        spread = tf.broadcast_to(quarter, [tf.shape(dy)[0], height, 2, width, 2, channels])
-        return tf.reshape(spread, tf.shape(x))
-
-    return tf.nn.avg_pool2d(x, 2, 2, "VALID"), grad
-
-
 class AveragePooling2D(_Pooling):
     """``tf.layers.AveragePooling2D`` (TF's SAME average excludes the padding from the mean)."""
 
@@ -708,7 +696,7 @@ class AveragePooling2D(_Pooling):
         if (not self._first and self.pool_size == self.strides == (2, 2)
                 and self.padding == "valid" and size.is_fully_defined()
                 and size[0] % 2 == 0 and size[1] % 2 == 0):
-            return _avg_pool_2x2(inputs)
+            return speed.avg_pool_2x2(inputs)
         return super().call(inputs)
 
 
@@ -731,37 +719,6 @@ def moving_average_update(variable, value, momentum):
         return v1.assign_sub(variable, (variable - tf.cast(value, variable.dtype)) * decay)
 
 
-def _per_channel_sum(flat, channels):
-    """Per-channel sums of ``flat`` (rows x positions*channels): the rows first, then the
-    positions. Each reduction runs along a long contiguous axis, so it is fast for few channels
-    and accurate (one float32 sum over batch x height x width drifts by about 1e-3 relative)."""
-    return tf.reduce_sum(tf.reshape(tf.reduce_sum(flat, 0), [-1, channels]), 0)
-
-
-def _batch_moments(flat, channels, positions):
-    """Batch mean, biased variance and element count per channel, two-pass as ``tf.nn.moments``
-    (the variance from the differences to the mean); sums over the towers being built."""
-    with v1.name_scope("moments"):
-        count = tf.cast(tf.shape(flat)[0] * positions, flat.dtype)
-        sums = replica.cross_tower_sum(tf.concat([_per_channel_sum(flat, channels), [count]], 0))
-        count = sums[-1]
-        mean = sums[:-1] / count
-        centred = flat - tf.tile(tf.stop_gradient(mean), [positions])
-        variance = replica.cross_tower_sum(_per_channel_sum(tf.square(centred), channels)) / count
-        return mean, variance, count
-
-
-def _normalize(flat, mean, variance, beta, gamma, epsilon, positions):
-    """``tf.nn.batch_normalization``'s arithmetic (``x * inv + (beta - mean * inv)``), with the
-    per-channel vectors tiled over the positions: broadcasting a vector of 6 or 12 channels
-    along the last axis is several times slower in TensorFlow's CPU kernels."""
-    inv = tf.math.rsqrt(variance + epsilon)
-    if gamma is not None:
-        inv *= gamma
-    shift = beta - mean * inv if beta is not None else -mean * inv
-    return flat * tf.tile(inv, [positions]) + tf.tile(shift, [positions])
-
-
 def batch_norm_core(inputs, training, momentum, epsilon, center, scale, beta_initializer,
                     gamma_initializer, moving_mean_initializer, moving_variance_initializer,
                     beta_regularizer, gamma_regularizer, trainable, fused,
@@ -776,14 +733,14 @@ def batch_norm_core(inputs, training, momentum, epsilon, center, scale, beta_ini
     With ``updates_collections=None`` the updates run before the output is returned.
     ``unbiased_moving_variance`` gives the non-fused path PyTorch's rule (normalise with the
     biased batch variance, average the unbiased one) with exact float reductions.
-    Inside towers (:mod:`graph_cnn.compat.replica`) the statistics are the whole batch's, summed over
+    Inside towers (:mod:`graph_cnn.compat.speed`) the statistics are the whole batch's, summed over
     the towers with the non-fused arithmetic (Bessel's correction kept where fused asked for
     it), and only the first tower adds the updates.
     """
     inputs = tf.convert_to_tensor(inputs)
     channels = int(inputs.shape[-1])
     dtype = inputs.dtype.base_dtype
-    in_towers = replica.batch_fraction() is not None
+    in_towers = speed.batch_fraction() is not None
     unbiased = unbiased_moving_variance or (fused and in_towers)
     fused = fused and not in_towers
 
@@ -822,11 +779,11 @@ def batch_norm_core(inputs, training, momentum, epsilon, center, scale, beta_ini
 
         def batch():
             """(mean, variance to normalise with, variance for the moving average)."""
-            mean, variance, count = _batch_moments(flat, channels, positions)
+            mean, variance, count = speed.batch_moments(flat, channels, positions)
             if not unbiased:
                 return mean, variance, variance
             if in_towers:  # the rows that repeat a batch smaller than the towers don't count
-                count = count * tf.cast(replica.batch_fraction(), dtype)
+                count = count * tf.cast(speed.batch_fraction(), dtype)
             return mean, variance, variance * count / (count - 1)
 
         def moving_moments():
@@ -837,9 +794,9 @@ def batch_norm_core(inputs, training, momentum, epsilon, center, scale, beta_ini
         moments = batch() if _static_bool(training) is not False else None
         mean, norm_variance, variance = _constant_or_cond(
             training, lambda: tuple(tf.identity(m) for m in moments), moving_moments)
-        outputs = tf.reshape(_normalize(flat, mean, norm_variance, beta, gamma, epsilon,
+        outputs = tf.reshape(speed.normalize(flat, mean, norm_variance, beta, gamma, epsilon,
                                         positions), tf.shape(inputs))
-    if replica.index():
+    if speed.index():
         return outputs
     # Like TF1, the update is built either way; with training false it keeps the variables put.
     update_momentum = _constant_or_cond(training, lambda: tf.constant(momentum, dtype),
@@ -859,6 +816,8 @@ class BatchNormalization(Layer):
     """``tf.layers.BatchNormalization``: see ``batch_normalization``; ``.updates`` holds the
     moving-average updates of its calls."""
 
+    _unbiased_moving_variance = False  # a subclass may take PyTorch's rule (batch_norm_core)
+
     def __init__(self, axis=-1, momentum=0.99, epsilon=1e-3, center=True, scale=True,
                  beta_initializer=v1.zeros_initializer(), gamma_initializer=v1.ones_initializer(),
                  moving_mean_initializer=v1.zeros_initializer(),
@@ -866,7 +825,7 @@ class BatchNormalization(Layer):
                  gamma_regularizer=None, beta_constraint=None, gamma_constraint=None,
                  renorm=False, renorm_clipping=None, renorm_momentum=0.99, fused=None,
                  trainable=True, virtual_batch_size=None, adjustment=None, name=None,
-                 unbiased_moving_variance=False, **kwargs):
+                 **kwargs):
         _unsupported("batch_normalization", renorm=renorm, renorm_clipping=renorm_clipping,
                      virtual_batch_size=virtual_batch_size, adjustment=adjustment)
         super().__init__(trainable=trainable, name=name, **kwargs)
@@ -877,7 +836,6 @@ class BatchNormalization(Layer):
         self.moving_variance_initializer = moving_variance_initializer
         self.beta_regularizer, self.gamma_regularizer = beta_regularizer, gamma_regularizer
         self.beta_constraint, self.gamma_constraint = beta_constraint, gamma_constraint
-        self.unbiased_moving_variance = unbiased_moving_variance
 
     def call(self, inputs, training=False):
         if self.axis not in (-1, inputs.shape.rank - 1):
@@ -888,7 +846,7 @@ class BatchNormalization(Layer):
             inputs, training, self.momentum, self.epsilon, self.center, self.scale,
             self.beta_initializer, self.gamma_initializer, self.moving_mean_initializer,
             self.moving_variance_initializer, self.beta_regularizer, self.gamma_regularizer,
-            self.trainable, fused, unbiased_moving_variance=self.unbiased_moving_variance,
+            self.trainable, fused, unbiased_moving_variance=self._unbiased_moving_variance,
             beta_constraint=self.beta_constraint, gamma_constraint=self.gamma_constraint)
         for weight in self._weights:
             role = weight.op.name.rsplit("/", 1)[-1]
@@ -1026,11 +984,9 @@ def batch_normalization(inputs, axis=-1, momentum=0.99, epsilon=1e-3, center=Tru
                         beta_regularizer=None, gamma_regularizer=None, beta_constraint=None,
                         gamma_constraint=None, training=False, trainable=True, name=None,
                         reuse=None, renorm=False, renorm_clipping=None, renorm_momentum=0.99,
-                        fused=None, virtual_batch_size=None, adjustment=None,
-                        unbiased_moving_variance=False):
+                        fused=None, virtual_batch_size=None, adjustment=None):
     """``tf.layers.batch_normalization``: variables ``gamma``, ``beta``, ``moving_mean``,
     ``moving_variance``; updates in ``UPDATE_OPS``. Like TF1, ``fused=None`` fuses 4-D inputs.
-    ``unbiased_moving_variance`` (not in TF1) is for PyTorch rebuilds; see ``batch_norm_core``.
     """
     return _functional(BatchNormalization, locals(), ("training",))
 

@@ -4,10 +4,10 @@
 
 Everything in ``tf.compat.v1`` (placeholders, sessions, ``tf.train`` optimizers, queues,
 ``Saver``, ``tf.summary.FileWriter``, ``nn.in_top_k(predictions, targets, k)``), in graph mode,
-plus the pieces Keras 3 and TF 2 removed: ``tf.layers``, ``tf.nn.rnn_cell``, ``tf.estimator`` and
-``tf.contrib`` (``layers``, ``slim``, ``rnn``, ``learn``, ``framework``). A name the layer lacks
-raises one line naming it. Importing this module switches the process to TF1 behaviour
-(``disable_v2_behavior``): that is its job, and no other module of graph_cnn does it.
+plus ``tf.layers``, which Keras 3 removed. The rest of the old world (``tf.contrib``,
+``tf.estimator``, ``tf.nn.rnn_cell``) is :mod:`graph_cnn.legacy.tf`, which extends this one. A name
+the layer lacks raises one line naming it. Importing this module switches the process to TF1
+behaviour (``disable_v2_behavior``): that is its job, and no other module of graph_cnn does it.
 """
 
 import functools
@@ -16,10 +16,9 @@ import warnings
 
 import tensorflow as _tf
 
-from graph_cnn.compat import contrib, estimator  # noqa: F401  (tf.contrib, tf.estimator)
 from graph_cnn.compat import graph_mode as _graph_mode
 from graph_cnn.compat import layers as _layers
-from graph_cnn.compat import rnn as _rnn
+from graph_cnn.errors import not_provided
 
 _v1 = _tf.compat.v1
 _graph_mode.enter()
@@ -42,7 +41,7 @@ class Namespace(types.ModuleType):
                 return getattr(self._fallback, name)
             except (AttributeError, ImportError):  # Keras 3's lazy loaders raise either
                 pass
-        raise AttributeError(contrib.not_provided(f"{self.__name__}.{name}"))
+        raise AttributeError(not_provided(f"{self.__name__}.{name}"))
 
     def __dir__(self):
         names = set(self.__dict__) | (set(dir(self._fallback)) if self._fallback else set())
@@ -72,12 +71,18 @@ def _named_arguments_only(function):
 
 layers = Namespace("tf.layers", _public(_layers))
 nn = Namespace("tf.nn", {
-    "rnn_cell": Namespace("tf.nn.rnn_cell", _public(_rnn)),
-    **{name: _named_arguments_only(getattr(_v1.nn, name)) for name in (
+    name: _named_arguments_only(getattr(_v1.nn, name)) for name in (
         "softmax_cross_entropy_with_logits", "sparse_softmax_cross_entropy_with_logits",
-        "sigmoid_cross_entropy_with_logits")}}, _v1.nn)
+        "sigmoid_cross_entropy_with_logits")}, _v1.nn)
 __version__ = _tf.__version__
 _wrapped = {}
+
+
+def _missing(name):
+    if name in ("contrib", "estimator"):
+        return (f"tf.{name} is in graph_cnn's legacy layer: `from graph_cnn.legacy import tf` "
+                f"(or run the script with `graph-cnn legacy`)")
+    return not_provided(f"tf.{name}")
 
 
 def __getattr__(name):
@@ -87,11 +92,11 @@ def __getattr__(name):
     try:
         value = getattr(_v1, name)
     except (AttributeError, ImportError):
-        raise AttributeError(contrib.not_provided(f"tf.{name}")) from None
+        raise AttributeError(_missing(name)) from None
     if isinstance(value, types.ModuleType) and value.__name__.startswith("tensorflow._api"):
         value = _wrapped.setdefault(name, Namespace(f"tf.{name}", fallback=value))
     return value
 
 
 def __dir__():
-    return sorted(set(dir(_v1)) | {"layers", "contrib", "estimator", "nn"})
+    return sorted(set(dir(_v1)) | {"layers", "nn"})

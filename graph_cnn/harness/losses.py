@@ -1,6 +1,6 @@
 """The articles' losses, each as its framework computed it."""
 
-from graph_cnn.compat import lazy
+from graph_cnn import lazy
 
 tf = lazy.module("tensorflow")  # imported when a graph is built
 v1 = lazy.module("tensorflow.compat.v1")

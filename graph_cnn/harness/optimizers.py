@@ -6,7 +6,7 @@ and adds epsilon (1e-10) inside the square root, while Keras 2 (standalone Keras
 ``w -= lr g / (sqrt(ms) + epsilon)``. Keras 3 moved epsilon inside the root again.
 """
 
-from graph_cnn.compat import lazy
+from graph_cnn import lazy
 
 v1 = lazy.module("tensorflow.compat.v1")  # imported when an optimizer is made
 

@@ -5,7 +5,7 @@ import shutil
 import sys
 
 from graph_cnn import fileio
-from graph_cnn.compat import quiet
+from graph_cnn import quiet
 from graph_cnn.errors import GraphCnnError
 from graph_cnn.harness import child as child_process
 from graph_cnn.harness import devices, runs, schedule

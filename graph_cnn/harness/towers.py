@@ -3,12 +3,12 @@
 TensorFlow runs the slices side by side on its inter-op threads, which uses two cores better than
 splitting each small op (intra-op). Each example's forward pass is the same as with one tower;
 the weight gradients are summed per slice first (float rounding). Batch norm still takes the
-whole batch's statistics through the replica context of :mod:`graph_cnn.compat.replica`.
+whole batch's statistics through the replica context of :mod:`graph_cnn.compat.speed`.
 """
 
 import tensorflow as tf
 
-from graph_cnn.compat import replica
+from graph_cnn.compat import speed as replica
 
 v1 = tf.compat.v1
 

@@ -4,7 +4,7 @@ dropout and augmentation. Shapes: 28x28x1 -> 28x28x12 -> 13x13x12 -> 13x13x16 ->
 
 import collections
 
-from graph_cnn.compat import lazy
+from graph_cnn import lazy
 
 tf = lazy.module("tensorflow")  # imported when a graph is built
 layers = lazy.module("graph_cnn.compat.layers")

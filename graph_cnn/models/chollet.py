@@ -4,7 +4,7 @@ VALID padding). Softmax is applied by the loss; ``logits`` are the last Dense's 
 
 import collections
 
-from graph_cnn.compat import lazy
+from graph_cnn import lazy
 
 tf = lazy.module("tensorflow")  # imported when a graph is built
 layers = lazy.module("graph_cnn.compat.layers")

@@ -2,7 +2,7 @@
 
 import math
 
-from graph_cnn.compat import lazy
+from graph_cnn import lazy
 
 v1 = lazy.module("tensorflow.compat.v1")  # imported when a graph is built
 

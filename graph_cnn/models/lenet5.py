@@ -4,7 +4,7 @@ initialiser; SAME convolutions and 2x2/2 SAME max-pools."""
 
 import collections
 
-from graph_cnn.compat import lazy
+from graph_cnn import lazy
 from graph_cnn.models import initializers
 
 tf = lazy.module("tensorflow")  # imported when a graph is built

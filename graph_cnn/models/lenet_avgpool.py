@@ -5,7 +5,7 @@ in another order, which only permutes the first dense layer's rows."""
 
 import collections
 
-from graph_cnn.compat import lazy
+from graph_cnn import lazy
 from graph_cnn.models import initializers
 
 tf = lazy.module("tensorflow")  # imported when a graph is built
@@ -25,6 +25,17 @@ def _torch_dense(net, units, name, activation=None):
                         bias_initializer=init, name=name)
 
 
+def _torch_batch_norm(net, training, name):
+    """PyTorch's BatchNorm2d (momentum 0.1, epsilon 1e-5): exact batch statistics and an unbiased
+    running variance, which TF1's non-fused layer did not keep."""
+
+    class TorchBatchNorm(layers.BatchNormalization):
+        _unbiased_moving_variance = True
+
+    return TorchBatchNorm(momentum=0.9, epsilon=1e-5, fused=False, name=name)(
+        net, training=training)
+
+
 def lenet(X, training=None, batch_norm=False):
     """``lenet_avgpool``: conv 6 (24x24), avg-pool (12x12), conv 16 (8x8), avg-pool (4x4), no
     activation in this part; 256 -> 120 ReLU -> 84 ReLU -> 10. With ``batch_norm``
@@ -34,10 +45,7 @@ def lenet(X, training=None, batch_norm=False):
     for i, filters in enumerate((6, 16), start=1):
         net = end_points[f"conv{i}"] = _torch_conv(net, filters, f"conv{i}")
         if batch_norm:
-            # PyTorch's BatchNorm2d: exact batch statistics, unbiased running variance
-            net = layers.batch_normalization(net, momentum=0.9, epsilon=1e-5, training=training,
-                                             fused=False, unbiased_moving_variance=True,
-                                             name=f"bn{i}")
+            net = _torch_batch_norm(net, training, f"bn{i}")
             net = end_points[f"relu{i}"] = tf.nn.relu(net)
         net = end_points[f"pool{i}"] = layers.average_pooling2d(net, 2, 2, name=f"pool{i}")
     net = end_points["flatten"] = layers.flatten(net)

@@ -416,11 +416,12 @@ def build_cases(layers, tf):
         "average_pooling1d": layers.average_pooling1d(x3, 3, 2, padding="same"),
         "max_pooling3d": layers.max_pooling3d(x5, 2, 2),
         "average_pooling3d": layers.average_pooling3d(x5, 2, 1, padding="same"),
-        "conv2d_channels_first": layers.conv2d(x_first, 4, 3, padding="same",
-                                               data_format="channels_first"),
-        "max_pooling2d_channels_first": layers.max_pooling2d(x_first, 2, 2,
-                                                             data_format="channels_first"),
     }
+    if ours._nchw_kernels():  # TF1's legacy layers run channels_first only on NCHW kernels
+        cases["conv2d_channels_first"] = layers.conv2d(x_first, 4, 3, padding="same",
+                                                       data_format="channels_first")
+        cases["max_pooling2d_channels_first"] = layers.max_pooling2d(
+            x_first, 2, 2, data_format="channels_first")
     conv = layers.Conv2D(4, 3, padding="same", name="shared_conv")
     cases["Conv2D"], cases["Conv2D_again"] = conv(x4), conv.apply(x4 * 2.0)
     dense = layers.Dense(3, activation=tf.nn.relu)
@@ -504,6 +505,9 @@ CASES = ["conv2d_transpose_same", "conv2d_transpose_valid", "conv1d_same_dilated
 @pytest.mark.parametrize("case", CASES)
 def test_outputs_match_tf1s_legacy_layers(reference_and_ours, case):
     reference, ours_ = reference_and_ours
+    if case.endswith("channels_first") and not ours._nchw_kernels():
+        pytest.skip("TF1's legacy layers need NCHW kernels (oneDNN or a GPU) for channels_first; "
+                    "ours against ours is tested above")
     for key in (f"out:{case}", f"train:{case}"):
         assert ours_[key].shape == reference[key].shape
         np.testing.assert_allclose(ours_[key], reference[key], rtol=1e-5, atol=1e-6, err_msg=key)

@@ -1,4 +1,4 @@
-"""The TF1 namespace, tf.layers and tf.contrib.layers: names, defaults and numbers as TF1 had them."""
+"""The TF1 namespace, tf.layers (and the legacy layer's tf.contrib.layers): names, defaults and numbers as TF1 had them."""
 
 import numpy as np
 import pytest
@@ -105,8 +105,11 @@ def test_non_fused_batch_norm_matches_float64_in_value_and_gradient(graph):
     batch = np.random.RandomState(2).normal(1.0, 3.0, (64, 12, 12, 6)).astype(np.float32)
     weights = np.random.RandomState(3).normal(size=batch.shape)
     x = tf.placeholder(tf.float32, (None, 12, 12, 6))
-    y = tf.layers.batch_normalization(x, momentum=0.9, epsilon=1e-5, training=True, fused=False,
-                                      unbiased_moving_variance=True)
+
+    class TorchBatchNorm(tf.layers.BatchNormalization):
+        _unbiased_moving_variance = True
+
+    y = TorchBatchNorm(momentum=0.9, epsilon=1e-5, fused=False)(x, training=True)
     (grad,) = tf.gradients(tf.reduce_sum(y * weights.astype(np.float32)), [x])
     with tf.Session() as sess:
         sess.run(tf.global_variables_initializer())
@@ -160,7 +163,9 @@ def test_in_top_k_takes_predictions_then_targets(graph):
 
 
 def test_contrib_layers_names_and_defaults(graph):
-    layers = tf.contrib.layers
+    from graph_cnn.legacy import tf as legacy_tf
+
+    layers = legacy_tf.contrib.layers
     x = tf.placeholder(tf.float32, (None, 8, 8, 2))
     h = layers.conv2d(x, 4, 3, weights_regularizer=layers.l2_regularizer(0.5))
     h = layers.batch_norm(h, is_training=True)
@@ -188,3 +193,13 @@ def test_saver_round_trip_keeps_tf1_names(graph, tmp_path):
         path = saver.save(sess, str(tmp_path / "model.ckpt"))
     stored = dict(tf.train.list_variables(path))
     assert stored == {"fc/kernel": [3, 2], "fc/bias": [2]}
+
+
+def test_contrib_is_the_legacy_layers_and_says_so():
+    with pytest.raises(AttributeError, match="from graph_cnn.legacy import tf"):
+        tf.contrib  # noqa: B018
+    from graph_cnn.legacy import tf as legacy_tf
+
+    assert legacy_tf.contrib.layers.fully_connected is not None
+    assert legacy_tf.nn.rnn_cell.BasicLSTMCell is not None
+    assert legacy_tf.placeholder is tf.placeholder

@@ -61,7 +61,7 @@ reproduce(pipeline, "quick", [1], out, threads=1, log=lambda line: print(line, f
 
 def our_lines(stream):
     """A command's output without TensorFlow's start-up lines."""
-    from graph_cnn.compat.quiet import is_chatter
+    from graph_cnn.quiet import is_chatter
 
     return [line for line in stream.strip().splitlines() if not is_chatter(line)]
 

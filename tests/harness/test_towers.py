@@ -89,7 +89,7 @@ def test_batch_norm_towers_take_the_whole_batchs_statistics():
 def test_towers_report_a_builder_error_and_unmatched_sums():
     import tensorflow as tf
 
-    from graph_cnn.compat import replica
+    from graph_cnn.compat import speed as replica
     from graph_cnn.harness import towers
 
     def failing(X, training=None):

@@ -1,3 +1,0 @@
-"""``tensorflow.contrib.boosted_trees.estimator_batch``: holds the ``estimator`` module."""
-
-from graph_cnn.compat.contrib.boosted_trees.estimator_batch import estimator  # noqa: F401

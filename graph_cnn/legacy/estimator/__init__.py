@@ -1,0 +1,29 @@
+"""TF1's ``tf.estimator``, which left TensorFlow with tensorflow_estimator, rebuilt on
+``tf.compat.v1``: ``Estimator``, ``EstimatorSpec``, ``ModeKeys``, ``RunConfig``,
+``inputs.numpy_input_fn``, the canned ``DNNClassifier`` and ``LinearClassifier``, and a local
+``train_and_evaluate``.
+
+Same signatures, defaults, checkpoint and event layout as TensorFlow 1.x: training runs in a
+``MonitoredTrainingSession`` that writes ``model.ckpt-N`` and the ``loss`` and
+``global_step/sec`` summaries to ``model_dir`` and resumes from its latest checkpoint; evaluation
+restores that checkpoint, runs the metrics until the input ends and writes them under
+``model_dir/eval``. Every call builds its own ``tf.Graph``; importing this package changes
+nothing. Local only: no distribution strategies, clusters or SavedModel export.
+
+The modules follow TF1's own files: ``model_fn`` (``ModeKeys``, ``EstimatorSpec``),
+``run_config``, ``estimator`` (``Estimator``, ``WarmStartSettings``), ``inputs``
+(``numpy_input_fn``), ``canned`` (the classifiers and their head) and ``training``
+(``TrainSpec``, ``EvalSpec``, ``train_and_evaluate``).
+"""
+
+from graph_cnn.legacy.estimator import inputs
+from graph_cnn.legacy.estimator.canned import DNNClassifier, LinearClassifier
+from graph_cnn.legacy.estimator.estimator import Estimator, WarmStartSettings
+from graph_cnn.legacy.estimator.inputs import numpy_input_fn
+from graph_cnn.legacy.estimator.model_fn import EstimatorSpec, ModeKeys
+from graph_cnn.legacy.estimator.run_config import RunConfig
+from graph_cnn.legacy.estimator.training import EvalSpec, TrainSpec, train_and_evaluate
+
+__all__ = ["DNNClassifier", "Estimator", "EstimatorSpec", "EvalSpec", "LinearClassifier",
+           "ModeKeys", "RunConfig", "TrainSpec", "WarmStartSettings", "inputs", "numpy_input_fn",
+           "train_and_evaluate"]
