@@ -380,3 +380,35 @@ def _jsonable(state):
     from graph_cnn.harness.resume import rng_state
 
     return rng_state(state)
+
+
+def test_a_resume_after_the_pipeline_changed_is_refused_saying_what_changed(tmp_path):
+    """A run stopped after epoch 1, then resumed by code whose learning rate differs (the same
+    function, so only the graph's constants tell): refused in one line naming the constant,
+    and with --force started over."""
+    from graph_cnn.harness.optimizers import keras_rmsprop
+
+    rate = [0.001]
+
+    def optimizer():
+        return keras_rmsprop(learning_rate=rate[0])
+
+    pipeline = replace(reproductions.get("chollet_dense"), optimizer=optimizer,
+                       quick=Budget(epochs=2, train_limit=500, test_limit=200))
+    with pytest.raises(Interrupted):
+        reproduce(pipeline, "quick", [1], tmp_path, threads=1,
+                  log=stop_after("epoch 1/2", []), progress=False)
+    rate[0] = 0.01
+    with pytest.raises(GraphCnnError) as caught:
+        reproduce(pipeline, "quick", [1], tmp_path, threads=1, log=quiet([]), progress=False)
+    message = str(caught.value)
+    assert "the pipeline changed since its checkpoint" in message, message
+    assert "0.001 -> 0.01 in train/RMSprop/" in message, message
+    assert message.endswith("add --force to start the run over") and "\n" not in message
+    lines = []
+    done, = reproduce(pipeline, "quick", [1], tmp_path, threads=1, log=lines.append,
+                      progress=False, force=True)
+    assert any(x.startswith("starting over (--force): cannot resume from") for x in lines)
+    assert done["provenance"].get("resumed_at") is None
+    rate[0] = 0.001  # the same pipeline again: a finished run is skipped, nothing refused
+    reproduce(pipeline, "quick", [1], tmp_path, threads=1, log=quiet([]), progress=False)
