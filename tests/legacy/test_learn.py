@@ -14,8 +14,7 @@ from google.protobuf import text_format
 from test_runner import SCRIPTS, _stderr_lines
 
 from graph_cnn.legacy import tf
-from graph_cnn.legacy.contrib import framework, metrics, slim
-from graph_cnn.legacy.contrib import learn
+from graph_cnn.legacy.contrib import framework, learn, metrics, slim
 from graph_cnn.legacy.contrib.tensorboard.plugins import projector
 
 ONE_THREAD = {"intra_op_parallelism_threads": 1, "inter_op_parallelism_threads": 1}
@@ -96,16 +95,16 @@ def test_tokenizer_and_vocabulary_processor(tmp_path):
     ids = np.array(list(processor.fit_transform(docs)))
     assert ids.tolist() == [[1, 2, 3], [1, 2, 0], [4, 0, 0]] and ids.dtype == np.int64
     assert len(processor.vocabulary_) == 5  # four words and <UNK>
-    assert list(processor.transform(["c z"]))[0].tolist() == [3, 0, 0]  # frozen: z is 0
+    assert next(iter(processor.transform(["c z"]))).tolist() == [3, 0, 0]  # frozen: z is 0
     assert list(processor.reverse([[1, 4, 0]])) == ["a d <UNK>"]
     path = tmp_path / "vocab"
     processor.save(str(path))
     restored = learn.preprocessing.VocabularyProcessor.restore(str(path))
-    assert list(restored.transform(["d a"]))[0].tolist() == [4, 1, 0]
+    assert next(iter(restored.transform(["d a"]))).tolist() == [4, 1, 0]
     # min_frequency keeps words seen MORE than that often, renumbered by count then name
     frequent = learn.preprocessing.VocabularyProcessor(4, min_frequency=1)
     frequent.fit(["b a c", "a b", "a"])
-    assert list(frequent.transform(["a b c"]))[0].tolist() == [1, 2, 0, 0]
+    assert next(iter(frequent.transform(["a b c"]))).tolist() == [1, 2, 0, 0]
 
 
 # --- contrib.metrics, MetricSpec ---------------------------------------------------------------
@@ -322,7 +321,7 @@ def test_text_classifier_script_with_vocabulary_processor(tmp_path):
     rng = np.random.RandomState(0)
     topics = {1: "company shares market profit firm", 2: "school pupils teachers campus",
               3: "artist painting gallery sculpture"}
-    filler = "the a of in was is by and".split()
+    filler = ["the", "a", "of", "in", "was", "is", "by", "and"]
     folder = tmp_path / "dbpedia_data" / "dbpedia_csv"
     folder.mkdir(parents=True)
     for name, count in (("train", 90), ("test", 30)):
@@ -339,7 +338,7 @@ def test_text_classifier_script_with_vocabulary_processor(tmp_path):
     words = int(re.search(r"Total words: (\d+)", result.stdout).group(1))
     assert words == 1 + len({w for t in topics.values() for w in t.split()} | set(filler))
     assert re.search(r"First document: (\w+ ){7}\w+ <UNK> <UNK>", result.stdout)
-    accuracy = float(re.search(r"^Accuracy: ([0-9.]+)", result.stdout, re.M).group(1))
+    accuracy = float(re.search(r"^Accuracy: ([0-9.]+)", result.stdout, re.MULTILINE).group(1))
     streaming = float(re.search(r"Streaming accuracy: ([0-9.]+)", result.stdout).group(1))
     assert accuracy >= 0.8 and streaming == pytest.approx(accuracy, abs=1e-6)
 
