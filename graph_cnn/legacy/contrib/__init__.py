@@ -1,11 +1,10 @@
-"""``tf.contrib`` as TF1 MNIST code used it, a real package: ``tf.contrib.layers``, ``slim``,
-``rnn``, ``learn`` (datasets, canned estimators, ``VocabularyProcessor``, monitors), ``metrics``,
-``framework`` (``arg_scope``, global-step and variable helpers), ``tensorboard`` (the
-projector config), ``data``
-(``tf.data`` before 1.4), ``eager`` (``tfe``), ``tensor_forest`` (random forests grown in NumPy)
-and ``boosted_trees`` (GBDT on scikit-learn). Both
-``import tensorflow.contrib.X`` and ``tf.contrib.X`` work for these; any other X raises one line
-naming it."""
+"""``tf.contrib`` as TF1 code used it, a real package: ``tf.contrib.layers`` (with contrib's
+feature columns), ``slim``, ``rnn``, ``learn`` (datasets, canned estimators,
+``VocabularyProcessor``, monitors), ``metrics``, ``framework`` (``arg_scope``, global-step and
+variable helpers), ``tensorboard`` (the projector config), ``data`` (``tf.data`` before 1.4),
+``eager`` (``tfe``), ``tensor_forest`` (random forests grown in NumPy) and ``boosted_trees``
+(GBDT on scikit-learn). Both ``import tensorflow.contrib.X`` and ``tf.contrib.X`` work for
+these; any other X raises one line naming it."""
 
 import importlib
 
