@@ -148,7 +148,7 @@ class _TF1Module(types.ModuleType):
             self.InteractiveSession = _soft_placement(tf1.InteractiveSession)
 
     def __getattr__(self, name):
-        if name.startswith("__"):
+        if name.startswith("__") and name != "__version__":
             raise AttributeError(name)
         if name in TF0_RENAMES:
             _note(f"tf.{name} (TensorFlow 0.12, renamed in 1.0) is tf.{TF0_RENAMES[name]}")
@@ -237,7 +237,9 @@ def install(quiet=False):
     if isinstance(sys.modules.get("tensorflow"), _TF1Module):
         return sys.modules["tensorflow"]
     shim = _TF1Module(tf1, real_tf)
-    shim.compat = types.SimpleNamespace(v1=shim, v2=real_tf.compat.v2)
+    # tf.compat.v1 is the shim itself; as_str, as_bytes ... are tf.compat's own
+    shim.compat = tf1.Namespace("tf.compat", {"v1": shim, "v2": real_tf.compat.v2},
+                                real_tf.compat.v1.compat)
     for name in PACKAGES:
         module = types.ModuleType(name)
         module.__path__ = []
