@@ -360,19 +360,21 @@ def text_table(figures, claims, ablations=(), width=WIDTH):
         notes.append(text)
         return f"[{len(notes)}]"
 
-    # the columns right of the label take 56 (verdict with a note mark included)
+    # the columns right of the label take 34, then the longest verdict with its note marks
+    verdict_width = max([len(r["verdict"]) + 5 * (bool(r["cause"]) + bool(r.get("diverged")))
+                         for r in figures] + [len("verdict")])
     label_width = min(max([len("pipeline / figure")] + [len(r["what"]) + 2 for r in figures]),
-                      width - 56)
+                      width - 34 - verdict_width)
 
     def row_lines(label, indent, at, reported, mean, sd, n, verdict):
         measured_text = _pm(mean, sd)
         label_lines = _wrapped(label, label_width, " " * indent, " " * (indent + 2))
         first = (f"{label_lines[0]:{label_width}s} {at:>3s} {reported:>8s}  "
-                 f"{measured_text:17s} {n:>2d}  {verdict}")
+                 f"{measured_text:15s} {n:>2d}  {verdict}")
         return [first.rstrip()] + label_lines[1:]
 
     lines = [f"{'pipeline / figure':{label_width}s} {'at':>3s} {'reported':>8s}  "
-             f"{'measured mean ± sd':17s} {'n':>2s}  verdict"]
+             f"{'measured (± sd)':15s} {'n':>2s}  verdict"]
     previous = None
     for r in figures:
         if r["id"] != previous:

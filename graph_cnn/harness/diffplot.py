@@ -106,7 +106,7 @@ def _strip(ax, e, scale):
         ax.spines[side].set_visible(False)
     at = "end" if e["at"] == "end" else f"at {e['at']}"
     reported = "" if e["reported"] is None else f" (reported {e['reported']:g}" + (
-        "" if e["difference"] is None else f", measured {e['difference']:+.4f}") + ")"
+        "" if e["difference"] is None else f", difference {e['difference']:+.4f}") + ")"
     ax.text(-0.01, 0.5, f"{e['id']}\n{e['what']}, {at}{reported}", transform=ax.transAxes,
             ha="right", va="center", fontsize=7.5)
     verdict = e["verdict"] + (f" ({e['diverged']} diverged)" if e.get("diverged") else "")

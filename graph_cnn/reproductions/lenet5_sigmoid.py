@@ -18,6 +18,7 @@ from graph_cnn.harness.spec import Budget, Pipeline, Reference
 from graph_cnn.models import lenet5
 from graph_cnn.reproductions.articles import TF1_LENET5
 
+
 def twin_layers(activation, maps, units, conv3):
     """The article's LeNets as a layer list for the bench's tf.keras and PyTorch twins."""
     net = (("conv", maps[0], 5, activation), ("maxpool", 2, 2),
