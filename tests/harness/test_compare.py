@@ -218,33 +218,6 @@ def test_a_cause_for_a_figure_not_reported_is_refused():
         replace(reproductions.get("lenet_avgpool"), figures=())
 
 
-def test_the_picture_draws_one_strip_per_figure_with_values_and_every_seed():
-    from graph_cnn.harness import diffplot
-
-    main = reproductions.pipelines(include_ablations=False)
-    drawn = compare.entries(main, compare.read(RESULTS, "full")[0])
-    fig = diffplot.draw(drawn)
-    strips = [ax for sub in fig.subfigs[1:] for ax in sub.axes]
-    assert len(strips) == len(drawn) and len(fig.subfigs) == 1 + len({e["article"] for e in drawn})
-
-    def count(ax, gid):
-        return sum(len(c.get_offsets()) for c in ax.collections if c.get_gid() == gid)
-
-    scale = diffplot.shared_scale(drawn)
-    for ax, e in zip(strips, drawn):
-        assert count(ax, "ours") + count(ax, "original") + count(ax, "beyond") == (
-            len(e["seeds"]) + len(e["original_seeds"])), e["what"]
-        low, high = ax.get_xlim()
-        if diffplot.in_tolerances(e):
-            assert (low, high) == (-scale, scale)  # one scale, in tolerances, for every figure
-            assert sum(p.get_gid() == "band" for p in ax.patches) == 1
-        elif e["metric"].endswith("_acc"):
-            assert high <= 1.0
-        ceiling = (1 - e["reported"]) / e["tolerance"] if diffplot.in_tolerances(e) else None
-        if ceiling is not None and e["metric"].endswith("_acc") and ceiling < scale:
-            assert any(p.get_gid() == "impossible" for p in ax.patches)  # past 100% shaded
-
-
 def test_list_names_each_article_by_its_short_title():
     from graph_cnn.harness import spec
     from graph_cnn.reproductions.articles import ARTICLES
