@@ -328,7 +328,8 @@ def markdown(figures, claims, ablations=(), provenance_lines=(), picture=None, f
                        f"{_pm(a['end_mean'], a['end_sd'])} | {a['n']} |")
     out += ["", "| pipeline | article | claim | measured evidence | holds |", "|---|---|---|---|---|"]
     for c in claims:
-        holds = {True: "yes", False: "no", None: "not measured"}[c["holds"]]
+        holds = ("not judged (quick)" if c["evidence"] == QUICK_NOTE else
+                 {True: "yes", False: "no", None: "not measured"}[c["holds"]])
         out.append(f"| {c['id']} | {c['article']} | {c['claim']} | {c['evidence']} | {holds} |")
     return "\n".join([*head, *provenance_lines, *out]) + "\n"
 
@@ -391,8 +392,10 @@ def text_table(figures, claims, ablations=(), width=WIDTH):
             lines += row_lines(f"{r['original']} today", 4, "", "", r["original_mean"],
                                r["original_sd"], r["original_n"], r["original_verdict"])
     if claims:
-        lines += ["", "Claims (the evidence is in the notes)"]
-    holds = [f"{_HOLDS[c['holds']]} {mark(c['id'] + ': ' + c['evidence'])}" for c in claims]
+        quick = all(c["evidence"] == QUICK_NOTE for c in claims)
+        lines += ["", f"Claims ({QUICK_NOTE if quick else 'the evidence is in the notes'})"]
+    holds = ["not judged (quick)" if c["evidence"] == QUICK_NOTE else
+             f"{_HOLDS[c['holds']]} {mark(c['id'] + ': ' + c['evidence'])}" for c in claims]
     holds_width = max(map(len, holds), default=0)
     for c, verdict in zip(claims, holds):
         text = _wrapped(f"{c['id']}: {c['claim']}", width - holds_width - 1, "  ", "    ")

@@ -4,8 +4,9 @@ shared by every such strip: the article's value at 0, the verdict band from -1 t
 seeds as a dot with their mean as a bar, and the article's own framework run today
 (``<id>@keras``, ``<id>@pytorch``) below ours; so a miss by 0.0004 and one by 0.5 look as different
 as they are. Values past the scale sit at its edge as arrows with their distance written
-beside; past 100% accuracy is shaded. A figure-less pipeline's strip shows its measured values
-on an accuracy axis that ends at 1.
+beside; past 100% accuracy is shaded. A strip without a tolerance (a figure-less pipeline's final
+test accuracy, or one run of a loss) shows the measured values themselves, accuracy axes ending
+at 1.
 
 It draws what :func:`graph_cnn.harness.compare.entries` hands it; every artist carries a ``gid``
 (``band``, ``reported``, ``ours``, ``ours mean``, ``original``, ``original mean``, ``beyond``,
@@ -87,6 +88,9 @@ def _strip(ax, e, scale):
         ours, originals = np.asarray(e["seeds"], float), np.asarray(e["original_seeds"], float)
         mean, o_mean = e["measured_mean"], e.get("original_mean")
         values = np.concatenate([ours, originals])
+        if e["reported"] is not None:  # a figure without a tolerance (one run of a loss)
+            ax.axvline(e["reported"], color="black", lw=1.4, gid="reported")
+            values = np.append(values, e["reported"])
         pad = max(float(np.ptp(values)) if len(values) else 0.0, 0.01) * 0.15
         low, high = float(values.min()) - pad, float(values.max()) + pad
         if e["metric"].endswith("_acc"):

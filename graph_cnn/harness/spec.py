@@ -123,16 +123,18 @@ class Pipeline:
 
 
 def listing(pipelines, main_pipelines):
-    """``graph-cnn list``: the pipelines grouped by the article they reproduce, one line each
+    """``graph-cnn list``: the pipelines grouped under the article they reproduce, one line each
     (id, full budget, batch, figures, title); ablations marked."""
     order = {a: i for i, a in enumerate(dict.fromkeys(p.article for p in pipelines.values()))}
+    width = max(map(len, pipelines), default=0) + 2
     lines, previous = [], None
     for pid, p in sorted(pipelines.items(), key=lambda item: order[item[1].article]):
         if p.article != previous:
             lines += ([""] if lines else []) + [f"{p.article}:"]
             previous = p.article
         budget = f"{p.full.epochs} epochs" if p.full.epochs else f"{p.full.steps} steps"
-        kind = "  [ablation]" if pid not in main_pipelines else ""
-        lines.append(f"  {pid:28s} {budget:>12s}  batch {p.batch_size:<4d} "
-                     f"{len(p.figures):2d} figures  {p.title}{kind}")
+        figures = f"{len(p.figures)} figure{'' if len(p.figures) == 1 else 's'}"
+        kind = "  [ablation]" if pid not in main_pipelines and "ablation" not in p.title else ""
+        lines.append(f"  {pid:{width}s}{budget:>12s}  batch {p.batch_size:<4d} {figures:>10s}  "
+                     f"{p.title}{kind}")
     return "\n".join(lines)

@@ -180,6 +180,9 @@ def test_quick_runs_are_smoke_tests_not_verdicts():
     assert "not run" not in {r["verdict"] for r in figures if r["id"] in results}
     drawn = compare.entries(main, results, "quick")
     assert {e["id"] for e in drawn} == {"chollet_convnet"} and all(e["seeds"] for e in drawn)
+    table = compare.text_table(figures, claims)
+    assert "not run" not in "".join(x for x in table.splitlines() if "chollet_convnet" in x)
+    assert table.count("not judged (quick)") == len(claims) and "Notes" not in table
     line = compare.verdict_line(figures, claims, "quick")
     assert line.startswith("Smoke test (quick budget): 3 of 10 pipelines ran;")
     assert "none judged" in line
