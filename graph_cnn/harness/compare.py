@@ -295,9 +295,10 @@ def _pm(mean, sd):
     return f"{mean:.4f}" if sd is None else f"{mean:.4f} ± {sd:.4f}"
 
 
-def markdown(figures, claims, ablations=(), provenance_lines=(), picture=None, first_line=""):
+def markdown(figures, claims, ablations=(), provenance_lines=(), picture=None, first_line="",
+             articles=()):
     """The tables as Markdown, opened by ``first_line`` (the verdicts) and ``picture`` (a path
-    relative to the Markdown file: the diff's plot)."""
+    relative to the Markdown file: the diff's plot), closed by the ``articles`` they answer."""
     head = [f"**{first_line}**", ""] if first_line else []
     if picture:
         head += [f"![Reported against measured, per figure in units of its tolerance: the "
@@ -331,6 +332,12 @@ def markdown(figures, claims, ablations=(), provenance_lines=(), picture=None, f
         holds = ("not judged (quick)" if c["evidence"] == QUICK_NOTE else
                  {True: "yes", False: "no", None: "not measured"}[c["holds"]])
         out.append(f"| {c['id']} | {c['article']} | {c['claim']} | {c['evidence']} | {holds} |")
+    if articles:
+        out += ["", "The articles (docs/articles.md in the repository says what each built and "
+                    "reported):", ""]
+    for a in articles:
+        out.append(f"- **{a.short}**: {a.title}, by {a.source}. Date: {a.date or 'not given'}. "
+                   f"Link: {a.link or 'not given'}.")
     return "\n".join([*head, *provenance_lines, *out]) + "\n"
 
 
@@ -497,7 +504,8 @@ def report(pipelines, every_pipeline, folder, budget=None, as_json=False, markdo
                    if plot_path else None)
         fileio.write_text(markdown_path, markdown(
             *tables, provenance_lines(results, folder, budget), picture=picture,
-            first_line=verdicts))
+            first_line=verdicts,
+            articles=list(dict.fromkeys(a for p in pipelines.values() for a in p.articles))))
     if as_json:
         print(first, file=sys.stderr)
         out(to_json(*tables))

@@ -3,7 +3,6 @@ dot, in units of each figure's tolerance."""
 
 import numpy as np
 import pytest
-
 from conftest import ROOT
 
 from graph_cnn import reproductions
