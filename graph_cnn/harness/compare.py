@@ -496,7 +496,8 @@ def report(pipelines, every_pipeline, folder, budget=None, as_json=False, markdo
         diffplot.save(diffplot.draw(drawn, title=(
             f"Reported against measured: {counts[budget]} {budget}-budget runs from "
             f"{Path(folder).name}" + ("" if Path(folder).suffix else "/")
-            + (f" (not drawn: {left_out} figure{'s' if left_out > 1 else ''} without runs)"
+            + (f" (not drawn: {left_out} figure{'s' if left_out > 1 else ''} that no run "
+               f"reached)"
                if left_out else ""))), plot_path)
     if markdown_path:
         picture = (Path(os.path.relpath(Path(plot_path).resolve(),
