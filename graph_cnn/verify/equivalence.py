@@ -24,10 +24,6 @@ import numpy as np
 from graph_cnn import reproductions
 from graph_cnn.errors import GraphCnnError
 
-REFERENCES = {"chollet_convnet": "keras", "chollet_dense": "keras",
-              "lenet_avgpool": "torch", "lenet_avgpool_bn": "torch",
-              "barter_selu": "tf1", "barter_selu_bn_aug": "tf1", "lenet5_sigmoid": "tf1",
-              "lenet5_relu_same_lr": "tf1", "lenet5_relu": "tf1", "lenet5_wide": "tf1"}
 MODULES = {"keras": "keras", "torch": "torch", "tf1": "tf_keras"}
 # float32: each tensor within 1e-5 of its own largest magnitude, plus 1e-5 absolute (one
 # optimizer step of 1e-3 carries float error of that order where gradients nearly cancel)
@@ -35,7 +31,10 @@ RTOL, ATOL = 1e-5, 1e-5
 
 
 def reference_of(pipeline_id):
-    return REFERENCES.get(pipeline_id)
+    """The framework ``pipeline_id``'s reproduction names for this check
+    (``Pipeline.reference.equivalence``), or None."""
+    reference = reproductions.get(pipeline_id).reference
+    return (reference.equivalence or None) if reference else None
 
 
 def reference_available(reference):
