@@ -9,8 +9,8 @@ import importlib
 
 from graph_cnn.errors import not_provided
 
-PROVIDED = ("boosted_trees", "data", "eager", "framework", "layers", "learn", "rnn", "slim",
-            "tensor_forest")
+PROVIDED = ("boosted_trees", "cudnn_rnn", "data", "eager", "framework", "layers", "learn",
+            "legacy_seq2seq", "rnn", "seq2seq", "slim", "tensor_forest")
 
 
 def __getattr__(name):
