@@ -130,7 +130,7 @@ class RNNCell:
         return tf.nn.bias_add(tf.matmul(args, kernel), bias)
 
     def _input_depth(self, inputs_shape):
-        depth = tf.compat.dimension_value(tf.TensorShape(inputs_shape)[-1])
+        depth = v1.dimension_value(tf.TensorShape(inputs_shape)[-1])
         if depth is None:
             raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {inputs_shape}")
         return int(depth)

@@ -363,3 +363,38 @@ def test_an_attention_seq2seq_learns_to_reverse(graph):
         after = accuracy(sess)
     print(f"reverse task, greedy token accuracy: {before:.3f} before, {after:.3f} after")
     assert before < 0.35 and after > 0.8
+
+
+def test_tf1_import_forms_resolve_through_the_runner(tmp_path):
+    """``import tensorflow.contrib.seq2seq``, ``from tensorflow.contrib import legacy_seq2seq``,
+    contrib's module paths (``...seq2seq.python.ops.attention_wrapper``,
+    ``...rnn.python.ops.core_rnn_cell``), TF 0.12's ``tf.nn.seq2seq``; a name not provided
+    fails naming it."""
+    from tests.conftest import run_cli
+
+    script = tmp_path / "forms.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "import tensorflow.contrib.seq2seq as seq2seq\n"
+        "from tensorflow.contrib import cudnn_rnn, legacy_seq2seq\n"
+        "from tensorflow.contrib.rnn.python.ops import core_rnn_cell\n"
+        "from tensorflow.contrib.seq2seq.python.ops import attention_wrapper, helper\n"
+        "memory = tf.zeros([2, 4, 3])\n"
+        "cell = seq2seq.AttentionWrapper(tf.contrib.rnn.LSTMBlockCell(3),\n"
+        "                                attention_wrapper.LuongAttention(3, memory))\n"
+        "decoder = seq2seq.BasicDecoder(cell, helper.GreedyEmbeddingHelper(tf.eye(5), [0, 0], 1),\n"
+        "                               cell.zero_state(2, tf.float32), tf.layers.Dense(5))\n"
+        "out, _, lengths = seq2seq.dynamic_decode(decoder, maximum_iterations=3)\n"
+        "proj = core_rnn_cell.OutputProjectionWrapper(tf.nn.rnn_cell.GRUCell(3), 4)\n"
+        "loss = tf.nn.seq2seq.sequence_loss([tf.zeros([2, 4])], [tf.zeros([2], tf.int32)],\n"
+        "                                   [tf.ones([2])])\n"
+        "with tf.Session() as sess:\n"
+        "    sess.run(tf.global_variables_initializer())\n"
+        "    print(out.rnn_output.shape, sess.run(loss), sess.run(lengths), proj.output_size,\n"
+        "          legacy_seq2seq.rnn_decoder is tf.nn.seq2seq.rnn_decoder,\n"
+        "          cudnn_rnn.CudnnGRU(1, 3).num_dirs, flush=True)\n"
+        "seq2seq.BeamSearchDecoder\n")
+    result = run_cli("legacy", script, timeout=300)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert "(2, ?, 5) 1.3862944 [3 3] 4 True 1" in result.stdout
+    assert "tf.contrib.seq2seq.BeamSearchDecoder is not provided" in result.stderr

@@ -35,7 +35,7 @@ __all__ = [
 def _linear(args, output_size):
     """TF1's ``_Linear`` in the current variable scope: ``kernel`` and a zero ``bias``."""
     args = tf.concat(args, 1) if isinstance(args, (list, tuple)) else args
-    depth = tf.compat.dimension_value(args.shape[-1])
+    depth = v1.dimension_value(args.shape[-1])
     kernel = v1.get_variable("kernel", [depth, output_size], dtype=args.dtype)
     bias = v1.get_variable("bias", [output_size], dtype=args.dtype,
                            initializer=v1.zeros_initializer())
@@ -46,7 +46,7 @@ def _extract_argmax_and_embed(embedding, output_projection=None, update_embeddin
     """The loop function of the embedding decoders: the previous output's argmax, embedded."""
     def loop_function(prev, _):
         if output_projection is not None:
-            prev = tf.compat.v1.nn.xw_plus_b(prev, output_projection[0], output_projection[1])
+            prev = v1.nn.xw_plus_b(prev, output_projection[0], output_projection[1])
         embedded = tf.nn.embedding_lookup(embedding, tf.argmax(prev, 1))
         return embedded if update_embedding else tf.stop_gradient(embedded)
 
@@ -175,9 +175,9 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell, out
     with v1.variable_scope(scope or "attention_decoder", dtype=dtype) as opened:
         dtype = opened.dtype
         batch_size = tf.shape(decoder_inputs[0])[0]
-        length = tf.compat.dimension_value(attention_states.shape[1]) or tf.shape(
+        length = v1.dimension_value(attention_states.shape[1]) or tf.shape(
             attention_states)[1]
-        size = tf.compat.dimension_value(attention_states.shape[2])
+        size = v1.dimension_value(attention_states.shape[2])
         hidden = tf.reshape(attention_states, [-1, length, 1, size])
         hidden_features, vectors = [], []
         for a in range(num_heads):
@@ -210,9 +210,9 @@ def attention_decoder(decoder_inputs, initial_state, attention_states, cell, out
             if loop_function is not None and prev is not None:
                 with v1.variable_scope("loop_function", reuse=True):
                     inp = loop_function(prev, i)
-            if tf.compat.dimension_value(inp.shape.with_rank(2)[1]) is None:
+            if v1.dimension_value(inp.shape.with_rank(2)[1]) is None:
                 raise ValueError(f"Could not infer input size from input: {inp.name}")
-            x = _linear([inp] + attns, tf.compat.dimension_value(inp.shape[1]))
+            x = _linear([inp] + attns, v1.dimension_value(inp.shape[1]))
             cell_output, state = cell(x, state)
             if i == 0 and initial_state_attention:
                 with v1.variable_scope(v1.get_variable_scope(), reuse=True):

@@ -452,7 +452,7 @@ def tile_batch(t, multiplier, name=None):
             tiled = tf.tile(tf.expand_dims(x, 1), tiling)
             shape = tf.shape(x)
             tiled = tf.reshape(tiled, tf.concat(([shape[0] * multiplier], shape[1:]), 0))
-            batch = tf.compat.dimension_value(x.shape[0])
+            batch = v1.dimension_value(x.shape[0])
             tiled.set_shape(tf.TensorShape([batch * multiplier if batch is not None else None])
                             .concatenate(x.shape[1:]))
             return tiled
@@ -467,7 +467,7 @@ def hardmax(logits, name=None):
     """One-hot of the argmax along the last axis."""
     with v1.name_scope(name, "Hardmax", [logits]):
         logits = tf.convert_to_tensor(logits, name="logits")
-        depth = tf.compat.dimension_value(logits.shape[-1]) or tf.shape(logits)[-1]
+        depth = v1.dimension_value(logits.shape[-1]) or tf.shape(logits)[-1]
         return tf.one_hot(tf.argmax(logits, -1), depth, dtype=logits.dtype)
 
 
@@ -498,9 +498,9 @@ class _BaseAttentionMechanism(AttentionMechanism):
                           else self._values)
             if custom_key_value_fn is not None:
                 self._keys, self._values = custom_key_value_fn(self._keys, self._values)
-            self._batch_size = (tf.compat.dimension_value(self._keys.shape[0])
+            self._batch_size = (v1.dimension_value(self._keys.shape[0])
                                 or tf.shape(self._keys)[0])
-            self._alignments_size = (tf.compat.dimension_value(self._keys.shape[1])
+            self._alignments_size = (v1.dimension_value(self._keys.shape[1])
                                      or tf.shape(self._keys)[1])
 
     memory_layer = property(lambda self: self._memory_layer)
@@ -570,7 +570,7 @@ class BahdanauAttention(_BaseAttentionMechanism):
         with v1.variable_scope(None, "bahdanau_attention", [query]):
             processed = tf.expand_dims(self._query_layer(query), 1)
             keys = self._keys
-            units = tf.compat.dimension_value(keys.shape[2]) or tf.shape(keys)[2]
+            units = v1.dimension_value(keys.shape[2]) or tf.shape(keys)[2]
             v = v1.get_variable("attention_v", [units], dtype=processed.dtype)
             if self._normalize:
                 g = v1.get_variable("attention_g", dtype=processed.dtype, shape=(),
@@ -692,7 +692,7 @@ class AttentionWrapper(RNNCell):
         else:
             self._attention_layers = None
             self._attention_layer_size = sum(
-                tf.compat.dimension_value(m.values.shape[-1]) for m in mechanisms)
+                v1.dimension_value(m.values.shape[-1]) for m in mechanisms)
         self._cell, self._mechanisms = cell, mechanisms
         self._attention_fn = attention_fn or _compute_attention
         self._output_attention, self._alignment_history = output_attention, alignment_history
@@ -752,7 +752,7 @@ class AttentionWrapper(RNNCell):
                             f"type {type(state)} instead.")
         cell_output, next_cell_state = self._cell(self._cell_input_fn(inputs, state.attention),
                                                   state.cell_state)
-        batch = tf.compat.dimension_value(cell_output.shape[0]) or tf.shape(cell_output)[0]
+        batch = v1.dimension_value(cell_output.shape[0]) or tf.shape(cell_output)[0]
         message = (f"When applying AttentionWrapper {self.name}: Non-matching batch sizes "
                    "between the memory (encoder output) and the query (decoder output).")
         with tf.control_dependencies(self._batch_size_checks(batch, message)):
