@@ -481,3 +481,23 @@ def test_a_ptb_style_script_learns_through_the_runner(tmp_path):
     stdout = _run_script("ptb_rnn_2017.py", tmp_path, str(tmp_path), "130")
     losses = _losses(stdout)
     assert len(losses) >= 3 and losses[-1] < 0.5 * losses[0], stdout
+
+
+def test_stacked_bidirectional_rnns_feed_each_layer_both_directions(graph):
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    x = sequence()
+    outputs, states_fw, states_bw = contrib_rnn.stack_bidirectional_dynamic_rnn(
+        [rnn.GRUCell(3), rnn.GRUCell(2)], [rnn.GRUCell(4), rnn.GRUCell(2)], x,
+        dtype=tf.float32)
+    assert outputs.shape.as_list() == [2, 5, 4] and len(states_fw) == len(states_bw) == 2
+    names = [name for name, _ in variables()]
+    assert names[0] == "stack_bidirectional_rnn/cell_0/bidirectional_rnn/fw/gru_cell/gates/kernel"
+    assert dict(variables())["stack_bidirectional_rnn/cell_1/bidirectional_rnn/bw/gru_cell/"
+                             "gates/kernel"] == [7 + 2, 4]
+    static, _, _ = contrib_rnn.stack_bidirectional_rnn(
+        [rnn.GRUCell(3)], [rnn.GRUCell(3)], tf.unstack(x, axis=1), dtype=tf.float32,
+        scope="static")
+    assert len(static) == 5 and static[0].shape.as_list() == [2, 6]
+    with pytest.raises(ValueError, match="same depth"):
+        contrib_rnn.stack_bidirectional_dynamic_rnn([rnn.GRUCell(3)], [rnn.GRUCell(3)] * 2, x)

@@ -22,6 +22,7 @@ from graph_cnn.legacy.rnn import (  # noqa: F401
     OutputProjectionWrapper,
     ResidualWrapper,
     RNNCell,
+    bidirectional_dynamic_rnn,
     static_bidirectional_rnn,
     static_rnn,
     static_state_saving_rnn,
@@ -111,6 +112,70 @@ class LayerNormBasicLSTMCell(RNNCell):
             new_c = self._norm(new_c, "state")
         new_h = self._activation(new_c) * tf.sigmoid(o)
         return new_h, LSTMStateTuple(new_c, new_h)
+
+
+def _stacked(loop, cells_fw, cells_bw, initial_states_fw, initial_states_bw, scope):
+    """Layer ``k`` runs ``loop`` (a bidirectional loop on the previous layer's outputs) in
+    ``stack_bidirectional_rnn/cell_k``; the final states by layer and direction."""
+    if not cells_fw or not cells_bw:
+        raise ValueError("Must specify at least one fw cell and one bw cell for "
+                         "BidirectionalRNN.")
+    if len(cells_fw) != len(cells_bw):
+        raise ValueError("Forward and Backward cells must have the same depth.")
+    for given in (initial_states_fw, initial_states_bw):
+        if given is not None and len(given) != len(cells_fw):
+            raise ValueError("Initial states must be a list with one state per cell.")
+    states_fw, states_bw = [], []
+    with v1.variable_scope(scope or "stack_bidirectional_rnn"):
+        for k, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            with v1.variable_scope(f"cell_{k}"):
+                state_fw, state_bw = loop(
+                    cell_fw, cell_bw, initial_states_fw[k] if initial_states_fw else None,
+                    initial_states_bw[k] if initial_states_bw else None)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return tuple(states_fw), tuple(states_bw)
+
+
+def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                                    initial_states_bw=None, dtype=None, sequence_length=None,
+                                    parallel_iterations=None, time_major=False, scope=None,
+                                    swap_memory=False):
+    """Bidirectional layers stacked, each fed the previous layer's concatenated forward and
+    backward outputs; returns ``(outputs, states_fw, states_bw)``."""
+    layer = [inputs]
+
+    def loop(cell_fw, cell_bw, state_fw, state_bw):
+        (out_fw, out_bw), states = bidirectional_dynamic_rnn(
+            cell_fw, cell_bw, layer[0], initial_state_fw=state_fw, initial_state_bw=state_bw,
+            sequence_length=sequence_length, parallel_iterations=parallel_iterations,
+            dtype=dtype, swap_memory=swap_memory, time_major=time_major)
+        layer[0] = tf.concat([out_fw, out_bw], 2)
+        return states
+
+    states_fw, states_bw = _stacked(loop, cells_fw, cells_bw, initial_states_fw,
+                                    initial_states_bw, scope)
+    return layer[0], states_fw, states_bw
+
+
+def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                            initial_states_bw=None, dtype=None, sequence_length=None,
+                            scope=None):
+    """``stack_bidirectional_dynamic_rnn`` over a list of steps (``static_bidirectional_rnn``
+    per layer)."""
+    if not inputs:
+        raise ValueError("inputs must not be empty")
+    layer = [inputs]
+
+    def loop(cell_fw, cell_bw, state_fw, state_bw):
+        layer[0], state_fw, state_bw = static_bidirectional_rnn(
+            cell_fw, cell_bw, layer[0], state_fw, state_bw, dtype,
+            sequence_length=sequence_length)
+        return state_fw, state_bw
+
+    states_fw, states_bw = _stacked(loop, cells_fw, cells_bw, initial_states_fw,
+                                    initial_states_bw, scope)
+    return layer[0], states_fw, states_bw
 
 
 def __getattr__(name):
