@@ -393,8 +393,60 @@ def test_tf1_import_forms_resolve_through_the_runner(tmp_path):
         "    print(out.rnn_output.shape, sess.run(loss), sess.run(lengths), proj.output_size,\n"
         "          legacy_seq2seq.rnn_decoder is tf.nn.seq2seq.rnn_decoder,\n"
         "          cudnn_rnn.CudnnGRU(1, 3).num_dirs, flush=True)\n"
-        "seq2seq.BeamSearchDecoder\n")
+        "seq2seq.ScheduledEmbeddingTrainingHelper\n")
     result = run_cli("legacy", script, timeout=300)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "(2, ?, 5) 1.3862944 [3 3] 4 True 1" in result.stdout
-    assert "tf.contrib.seq2seq.BeamSearchDecoder is not provided" in result.stderr
+    assert "tf.contrib.seq2seq.ScheduledEmbeddingTrainingHelper is not provided" in \
+        result.stderr
+
+
+class _Bigram(rnn.RNNCell):
+    """A weightless cell whose logits are log P(next | previous token), previous one-hot."""
+
+    state_size = 1
+    output_size = 4
+
+    def __init__(self, table):
+        super().__init__()
+        self._log_table = tf.constant(np.log(np.asarray(table, np.float32)))
+
+    def call(self, inputs, state):
+        return tf.matmul(inputs, self._log_table), state
+
+
+def test_beam_search_finds_the_likelier_sequence_greedy_misses(graph):
+    """Tokens GO=0, EOS=1, A=2, B=3: after GO, A 0.6 and B 0.4; A then EOS 0.4, B then EOS 0.9.
+    Greedy says A EOS (0.24); a beam of 2 finds B EOS (0.36), best first, with its score."""
+    table = [[1e-6, 1e-6, 0.6, 0.4], [1e-6, 1.0, 1e-6, 1e-6], [1e-6, 0.4, 0.3, 0.3],
+             [1e-6, 0.9, 0.05, 0.05]]
+    embedding = np.eye(4, dtype=np.float32)
+    greedy = seq2seq.BasicDecoder(
+        _Bigram(table), seq2seq.GreedyEmbeddingHelper(embedding, [0], 1), tf.zeros([1, 1]))
+    greedy_out, _, _ = seq2seq.dynamic_decode(greedy, maximum_iterations=4)
+    start = seq2seq.tile_batch(tf.zeros([1, 1]), 2)
+    beam = seq2seq.BeamSearchDecoder(_Bigram(table), embedding, [0], 1, start, beam_width=2)
+    beam_out, beam_state, lengths = seq2seq.dynamic_decode(beam, maximum_iterations=4)
+    assert isinstance(beam_out, seq2seq.FinalBeamSearchDecoderOutput)
+    with session() as sess:
+        greedy_ids, ids, scores, final_lengths = sess.run([
+            greedy_out.sample_id, beam_out.predicted_ids,
+            beam_out.beam_search_decoder_output.scores, beam_state.lengths])
+    np.testing.assert_array_equal(greedy_ids, [[2, 1]])
+    np.testing.assert_array_equal(ids[0, :, 0], [3, 1])
+    np.testing.assert_array_equal(ids[0, :, 1], [2, 1])
+    np.testing.assert_allclose(scores[0, -1], np.log([0.36, 0.24]), rtol=1e-4)
+    np.testing.assert_array_equal(final_lengths, [[2, 2]])
+
+
+def test_gather_tree_follows_parents_back(graph):
+    """Traced by hand: each beam's path read backwards through its parents from the length;
+    the end token after the first one and past the length."""
+    step_ids = np.array([[[2, 5, 3]], [[4, 1, 6]], [[7, 8, 9]]], np.int32)
+    parents = np.array([[[0, 0, 0]], [[0, 1, 0]], [[2, 0, 1]]], np.int32)
+    tree = seq2seq.gather_tree(step_ids, parents, [3], end_token=1)
+    short = seq2seq.gather_tree(step_ids, parents, [2], end_token=1)
+    with session() as sess:
+        got, got_short = sess.run([tree, short])
+    np.testing.assert_array_equal(got[:, 0].T, [[2, 6, 7], [2, 4, 8], [5, 1, 1]])
+    np.testing.assert_array_equal(got_short[:, 0].T, [[2, 4, 1], [5, 1, 1], [2, 6, 1]])

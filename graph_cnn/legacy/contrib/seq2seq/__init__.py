@@ -1,12 +1,13 @@
 """``tf.contrib.seq2seq`` (TensorFlow 1.4-1.15) on ``tf.compat.v1`` ops: ``sequence_loss``,
 ``dynamic_decode`` with ``BasicDecoder`` and the training, greedy and sampling helpers,
-``tile_batch`` and the attention wrappers (``AttentionWrapper`` over ``BahdanauAttention`` or
-``LuongAttention``), with TF1's signatures, defaults and variable names
-(``decoder/attention_wrapper/bahdanau_attention/attention_v``, ``memory_layer/kernel``, ...).
+``BeamSearchDecoder`` (with ``gather_tree``), ``tile_batch`` and the attention wrappers
+(``AttentionWrapper`` over ``BahdanauAttention`` or ``LuongAttention``), with TF1's signatures,
+defaults and variable names (``decoder/attention_wrapper/bahdanau_attention/attention_v``,
+``memory_layer/kernel``, ...).
 
-Not emulated (each fails in one line naming it): ``BeamSearchDecoder`` and its outputs,
-``gather_tree``, the monotonic attentions, ``ScheduledEmbeddingTrainingHelper``,
-``ScheduledOutputTrainingHelper``, ``InferenceHelper``. Graph mode only.
+Not emulated (each fails in one line naming it): the monotonic attentions,
+``ScheduledEmbeddingTrainingHelper``, ``ScheduledOutputTrainingHelper``, ``InferenceHelper``;
+beam search's coverage penalty. Graph mode only.
 """
 
 import collections
@@ -27,14 +28,19 @@ __all__ = [
     "BahdanauAttention",
     "BasicDecoder",
     "BasicDecoderOutput",
+    "BeamSearchDecoder",
+    "BeamSearchDecoderOutput",
+    "BeamSearchDecoderState",
     "CustomHelper",
     "Decoder",
+    "FinalBeamSearchDecoderOutput",
     "GreedyEmbeddingHelper",
     "Helper",
     "LuongAttention",
     "SampleEmbeddingHelper",
     "TrainingHelper",
     "dynamic_decode",
+    "gather_tree",
     "hardmax",
     "sequence_loss",
     "tile_batch",
@@ -795,6 +801,237 @@ def _compute_attention(mechanism, cell_output, attention_state, attention_layer)
         return attention_layer(tf.concat([cell_output, context], 1)), alignments, \
             next_attention_state
     return context, alignments, next_attention_state
+
+
+# ---------------------------------------------------------------- beam search
+
+
+class BeamSearchDecoderOutput(collections.namedtuple("BeamSearchDecoderOutput",
+                                                     ("scores", "predicted_ids", "parent_ids"))):
+    """One beam-search step: each beam's score, its new token and the beam it extends."""
+
+    __slots__ = ()
+
+
+class BeamSearchDecoderState(collections.namedtuple("BeamSearchDecoderState", (
+        "cell_state", "log_probs", "finished", "lengths", "accumulated_attention_probs"))):
+    """The beams' cell states, summed log probabilities, finished flags and lengths."""
+
+    __slots__ = ()
+
+
+class FinalBeamSearchDecoderOutput(collections.namedtuple(
+        "FinalBeamDecoderOutput", ("predicted_ids", "beam_search_decoder_output"))):
+    """``predicted_ids`` [batch, time, beam] (whole hypotheses, best beam first) and the raw
+    per-step ``BeamSearchDecoderOutput``."""
+
+    __slots__ = ()
+
+
+def gather_tree(step_ids, parent_ids, max_sequence_lengths, end_token):
+    """Whole hypotheses from per-step ids and parent beams ([time, batch, beam]), followed
+    back from each batch entry's ``max_sequence_lengths``; ``end_token`` past it and after
+    the first ``end_token``."""
+    with v1.name_scope(None, "GatherTree", [step_ids, parent_ids, max_sequence_lengths]):
+        step_ids = tf.convert_to_tensor(step_ids, name="step_ids")
+        parent_ids = tf.convert_to_tensor(parent_ids, name="parent_ids")
+        lengths = tf.cast(max_sequence_lengths, tf.int32)[:, None]
+        end = tf.cast(end_token, step_ids.dtype)
+        shape = tf.shape(step_ids)
+        start = tf.tile(tf.range(shape[2])[None], [shape[1], 1])
+
+        def body(t, parent, ids):
+            valid = t < lengths
+            ids = ids.write(t, v1.where_v2(valid, tf.gather(step_ids[t], parent, batch_dims=1),
+                                           end))
+            parent = v1.where_v2(valid, tf.cast(tf.gather(parent_ids[t], parent, batch_dims=1),
+                                                tf.int32), parent)
+            return t - 1, parent, ids
+
+        _, _, ids = v1.while_loop(
+            lambda t, parent, ids: t >= 0, body,
+            (shape[0] - 1, start, tf.TensorArray(step_ids.dtype, size=shape[0])))
+        ids = ids.stack()
+        ended_before = tf.cumsum(tf.cast(tf.equal(ids, end), tf.int32), axis=0, exclusive=True)
+        gathered = v1.where(ended_before > 0, tf.fill(shape, end), ids)
+        gathered.set_shape(step_ids.shape)
+        return gathered
+
+
+def _gather_beams(indices, values, batch_size, beam_width, gather_shape):
+    """``values[b, indices[b, k]]`` for [batch, range, ...] values seen as ``gather_shape``."""
+    offsets = tf.expand_dims(tf.range(batch_size) * beam_width, 1)
+    flat = tf.gather(tf.reshape(values, gather_shape), tf.reshape(indices + offsets, [-1]))
+    gathered = tf.reshape(flat, tf.shape(values)[:1 + len(gather_shape)])
+    gathered.set_shape(tf.TensorShape([tf.get_static_value(batch_size)]).concatenate(
+        values.shape[1:1 + len(gather_shape)]))
+    return gathered
+
+
+class BeamSearchDecoder(Decoder):
+    """Beam search over ``cell`` (whose ``initial_state`` the caller tiled to
+    ``batch * beam_width`` rows, e.g. with ``tile_batch``): each step keeps the
+    ``beam_width`` best continuations by summed log probability, divided by the GNMT length
+    penalty ``((5 + length) / 6) ** length_penalty_weight``; finished beams only extend with
+    ``end_token``. ``dynamic_decode`` returns a ``FinalBeamSearchDecoderOutput``. Not
+    emulated: ``coverage_penalty_weight`` and the reordering of ``TensorArray`` states."""
+
+    def __init__(self, cell, embedding, start_tokens, end_token, initial_state, beam_width,
+                 output_layer=None, length_penalty_weight=0.0, coverage_penalty_weight=0.0,
+                 reorder_tensor_arrays=True):
+        if not callable(cell) or not hasattr(cell, "output_size"):
+            raise TypeError(f"cell must be an RNNCell, received: {type(cell)}")
+        if output_layer is not None and not callable(output_layer):
+            raise TypeError(f"output_layer must be a Layer, received: {type(output_layer)}")
+        if coverage_penalty_weight:
+            raise NotImplementedError("graph_cnn's BeamSearchDecoder does not emulate "
+                                      "coverage_penalty_weight")
+        self._cell, self._output_layer = cell, output_layer
+        if callable(embedding):
+            self._embedding_fn = embedding
+        else:
+            self._embedding_fn = lambda ids: tf.nn.embedding_lookup(embedding, ids)
+        self._start_tokens = tf.convert_to_tensor(start_tokens, dtype=tf.int32,
+                                                  name="start_tokens")
+        if self._start_tokens.shape.rank != 1:
+            raise ValueError("start_tokens must be a vector")
+        self._end_token = tf.convert_to_tensor(end_token, dtype=tf.int32, name="end_token")
+        if self._end_token.shape.rank != 0:
+            raise ValueError("end_token must be a scalar")
+        self._batch_size = tf.size(self._start_tokens)
+        self._beam_width = beam_width
+        self._length_penalty_weight = length_penalty_weight
+        self._initial_cell_state = tf.nest.map_structure(self._split, initial_state,
+                                                         self._cell.state_size)
+        self._start_tokens = tf.tile(tf.expand_dims(self._start_tokens, 1), [1, beam_width])
+        self._start_inputs = self._embedding_fn(self._start_tokens)
+        self._finished = tf.one_hot(tf.zeros([self._batch_size], tf.int32), depth=beam_width,
+                                    on_value=False, off_value=True, dtype=tf.bool)
+
+    batch_size = property(lambda self: self._batch_size)
+    tracks_own_finished = property(lambda self: True)
+
+    def _split(self, t, size):
+        if isinstance(t, tf.TensorArray) or t.shape.rank is None or t.shape.rank < 1:
+            return t
+        size = tf.TensorShape(size)
+        split = tf.reshape(t, tf.concat(([self._batch_size, self._beam_width],
+                                         tf.shape(t)[1:]), 0))
+        batch = tf.get_static_value(self._batch_size)
+        split.set_shape(tf.TensorShape([batch, self._beam_width]).concatenate(size))
+        return split
+
+    def _merge(self, t, size):
+        if isinstance(t, tf.TensorArray) or t.shape.rank is None or t.shape.rank < 2:
+            return t
+        merged = tf.reshape(t, tf.concat(([self._batch_size * self._beam_width],
+                                          tf.shape(t)[2:]), 0))
+        batch = tf.get_static_value(self._batch_size)
+        merged.set_shape(tf.TensorShape([batch * self._beam_width if batch else None])
+                         .concatenate(tf.TensorShape(size)))
+        return merged
+
+    def _rnn_output_size(self):
+        size = self._cell.output_size
+        if self._output_layer is None:
+            return tf.TensorShape(size)
+        return tf.TensorShape([self._output_layer.units])
+
+    @property
+    def output_size(self):
+        beams = tf.TensorShape([self._beam_width])
+        return BeamSearchDecoderOutput(scores=beams, predicted_ids=beams, parent_ids=beams)
+
+    @property
+    def output_dtype(self):
+        dtype = tf.nest.flatten(self._initial_cell_state)[0].dtype
+        return BeamSearchDecoderOutput(scores=dtype, predicted_ids=tf.int32,
+                                       parent_ids=tf.int32)
+
+    def initialize(self, name=None):
+        with v1.name_scope(name, "BeamSearchDecoderInitialize"):
+            dtype = tf.nest.flatten(self._initial_cell_state)[0].dtype
+            log_probs = tf.one_hot(tf.zeros([self._batch_size], tf.int32),
+                                   depth=self._beam_width,
+                                   on_value=tf.constant(0.0, dtype),
+                                   off_value=tf.constant(-np.inf, dtype), dtype=dtype)
+            state = BeamSearchDecoderState(
+                cell_state=self._initial_cell_state, log_probs=log_probs,
+                finished=self._finished,
+                lengths=tf.zeros([self._batch_size, self._beam_width], tf.int64),
+                accumulated_attention_probs=())
+        return self._finished, self._start_inputs, state
+
+    def step(self, time, inputs, state, name=None):
+        batch, beams = self._batch_size, self._beam_width
+        with v1.name_scope(name, "BeamSearchDecoderStep", (time, inputs, state)):
+            inputs = tf.nest.map_structure(lambda x: self._merge(x, x.shape[2:]), inputs)
+            cell_state = tf.nest.map_structure(self._merge, state.cell_state,
+                                               self._cell.state_size)
+            cell_outputs, next_cell_state = self._cell(inputs, cell_state)
+            cell_outputs = self._split(cell_outputs, cell_outputs.shape[1:])
+            next_cell_state = tf.nest.map_structure(self._split, next_cell_state,
+                                                    self._cell.state_size)
+            if self._output_layer is not None:
+                cell_outputs = self._output_layer(cell_outputs)
+            vocab = v1.dimension_value(cell_outputs.shape[-1]) or tf.shape(cell_outputs)[-1]
+            finished = state.finished
+            step_log_probs = tf.nn.log_softmax(cell_outputs)
+            only_end = tf.one_hot(self._end_token, vocab, dtype=step_log_probs.dtype,
+                                  on_value=0.0, off_value=step_log_probs.dtype.min)
+            step_log_probs = v1.where(
+                tf.tile(tf.expand_dims(finished, 2), [1, 1, vocab]),
+                tf.tile(tf.reshape(only_end, [1, 1, -1]),
+                        tf.concat([tf.shape(finished), [1]], 0)), step_log_probs)
+            total = tf.expand_dims(state.log_probs, 2) + step_log_probs
+            grows = tf.one_hot(tf.fill([batch, beams], self._end_token), depth=vocab,
+                               on_value=np.int64(0), off_value=np.int64(1), dtype=tf.int64)
+            grows *= tf.expand_dims(tf.cast(tf.logical_not(finished), tf.int64), 2)
+            lengths = grows + tf.expand_dims(state.lengths, 2)
+            scores = total / self._length_penalty(lengths)
+            best_scores, indices = tf.nn.top_k(tf.reshape(scores, [batch, -1]), k=beams)
+            static_batch = tf.get_static_value(batch)
+            best_scores.set_shape([static_batch, beams])
+            indices.set_shape([static_batch, beams])
+            next_log_probs = _gather_beams(indices, total, batch, beams * vocab, [-1])
+            word_ids = tf.cast(tf.math.floormod(indices, vocab), tf.int32)
+            parent_ids = tf.cast(indices // vocab, tf.int32)
+            was_finished = _gather_beams(parent_ids, finished, batch, beams, [-1])
+            next_finished = tf.logical_or(was_finished, tf.equal(word_ids, self._end_token))
+            next_lengths = _gather_beams(parent_ids, state.lengths, batch, beams, [-1])
+            next_lengths += tf.cast(tf.logical_not(was_finished), tf.int64)
+
+            def reorder(values):
+                if isinstance(values, tf.TensorArray) or values.shape.rank is None or \
+                        values.shape.rank < 2:
+                    return values
+                return _gather_beams(parent_ids, values, batch, beams, [batch * beams, -1])
+
+            next_state = BeamSearchDecoderState(
+                cell_state=tf.nest.map_structure(reorder, next_cell_state),
+                log_probs=next_log_probs, finished=next_finished, lengths=next_lengths,
+                accumulated_attention_probs=())
+            output = BeamSearchDecoderOutput(scores=best_scores, predicted_ids=word_ids,
+                                             parent_ids=parent_ids)
+            next_inputs = tf.cond(tf.reduce_all(next_finished), lambda: self._start_inputs,
+                                  lambda: self._embedding_fn(word_ids))
+        return output, next_state, next_inputs, next_finished
+
+    def _length_penalty(self, lengths):
+        weight = tf.get_static_value(tf.convert_to_tensor(self._length_penalty_weight))
+        if weight is not None and weight == 0:
+            return 1.0
+        weight = tf.cast(self._length_penalty_weight, tf.float32)
+        return (5.0 + tf.cast(lengths, tf.float32)) ** weight / 6.0 ** weight
+
+    def finalize(self, outputs, final_state, sequence_lengths):
+        """Whole hypotheses by ``gather_tree`` up to the longest beam of each batch entry."""
+        del sequence_lengths
+        longest = tf.cast(tf.reduce_max(final_state.lengths, axis=1), tf.int32)
+        predicted = gather_tree(outputs.predicted_ids, outputs.parent_ids, longest,
+                                self._end_token)
+        return FinalBeamSearchDecoderOutput(beam_search_decoder_output=outputs,
+                                            predicted_ids=predicted), final_state
 
 
 def __getattr__(name):
