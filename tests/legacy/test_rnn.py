@@ -501,3 +501,31 @@ def test_stacked_bidirectional_rnns_feed_each_layer_both_directions(graph):
     assert len(static) == 5 and static[0].shape.as_list() == [2, 6]
     with pytest.raises(ValueError, match="same depth"):
         contrib_rnn.stack_bidirectional_dynamic_rnn([rnn.GRUCell(3)], [rnn.GRUCell(3)] * 2, x)
+
+
+def test_lstm_block_fused_cell_is_the_block_cell_over_time(graph):
+    """Time-major inputs, variables ``lstm_fused_cell/kernel`` and ``bias``; outputs zero past
+    each sequence length, whose state is final; the same as LSTMBlockCell step by step."""
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    x = np.random.RandomState(0).normal(size=(4, 2, 3)).astype(np.float32)
+    fused = contrib_rnn.LSTMBlockFusedCell(5, forget_bias=0.5)
+    outputs, state = fused(tf.constant(x), dtype=tf.float32, sequence_length=[4, 2])
+    assert [v.op.name for v in fused.variables] == ["lstm_fused_cell/kernel",
+                                                    "lstm_fused_cell/bias"]
+    step = contrib_rnn.LSTMBlockCell(5, forget_bias=0.5, name="lstm_fused_cell", reuse=True)
+    states, h = [rnn.LSTMStateTuple(tf.zeros([2, 5]), tf.zeros([2, 5]))], []
+    for t in range(4):
+        out, new = step(tf.constant(x[t]), states[-1])
+        h.append(out)
+        states.append(new)
+    assert len(tf.global_variables()) == 2
+    with tf.Session(config=tf.ConfigProto(**ONE_THREAD)) as sess:
+        sess.run(tf.global_variables_initializer())
+        got, final, want = sess.run([outputs, state, h])
+    np.testing.assert_allclose(got[:, 0], np.stack(want)[:, 0], atol=1e-6)
+    np.testing.assert_allclose(got[:2, 1], np.stack(want)[:2, 1], atol=1e-6)
+    assert not got[2:, 1].any()
+    np.testing.assert_allclose(final.h, [want[3][0], want[1][1]], atol=1e-6)
+    with pytest.raises(ValueError, match="initial_state or dtype"):
+        fused(tf.constant(x))

@@ -473,3 +473,40 @@ def test_gather_tree_follows_parents_back(graph):
         got, got_short = sess.run([tree, short])
     np.testing.assert_array_equal(got[:, 0].T, [[2, 6, 7], [2, 4, 8], [5, 1, 1]])
     np.testing.assert_array_equal(got_short[:, 0].T, [[2, 4, 1], [5, 1, 1], [2, 6, 1]])
+
+
+def test_scheduled_sampling_feeds_embedded_samples_with_its_probability(graph):
+    """Probability 0: TrainingHelper exactly (ids -1); probability 1: every next input is the
+    embedding of the sampled id."""
+    rng = np.random.RandomState(6)
+    x = tf.constant(rng.normal(size=(3, 4, 5)).astype(np.float32))
+    embedding = tf.constant(rng.normal(size=(5, 5)).astype(np.float32))
+    outputs = tf.constant(rng.normal(size=(3, 5)).astype(np.float32))
+    results = []
+    for probability in (0.0, 1.0):
+        helper = seq2seq.ScheduledEmbeddingTrainingHelper(x, [4, 4, 4], embedding, probability,
+                                                          seed=1)
+        ids = helper.sample(0, outputs, None)
+        results.append((ids, helper.next_inputs(0, outputs, None, ids)[1]))
+    with session() as sess:
+        (never_ids, never), (always_ids, always), inputs, table = sess.run(
+            [results[0], results[1], x, embedding])
+    np.testing.assert_array_equal(never_ids, [-1, -1, -1])
+    np.testing.assert_array_equal(never, inputs[:, 1])
+    assert (always_ids >= 0).all()
+    np.testing.assert_allclose(always, table[always_ids])
+
+
+def test_inference_helper_feeds_back_its_samples(graph):
+    helper = seq2seq.InferenceHelper(
+        sample_fn=lambda outputs: outputs * 2.0, sample_shape=[5], sample_dtype=tf.float32,
+        start_inputs=tf.ones([2, 5]), end_fn=lambda ids: tf.reduce_sum(ids, 1) > 20.0)
+    decoder = seq2seq.BasicDecoder(rnn.BasicRNNCell(5, activation=tf.identity), helper,
+                                   tf.zeros([2, 5]))
+    outputs, _, lengths = seq2seq.dynamic_decode(decoder, maximum_iterations=6)
+    assert outputs.sample_id.dtype == tf.float32
+    with session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got, got_lengths = sess.run([outputs, lengths])
+    np.testing.assert_allclose(got.sample_id, 2 * got.rnn_output)
+    assert got_lengths.max() <= 6

@@ -1,8 +1,9 @@
 """``tf.contrib.rnn``: the recurrent cells of :mod:`graph_cnn.legacy.rnn`, the static loops and
 contrib's own cells, rebuilt on the standard ops: ``LSTMBlockCell`` and ``GRUBlockCell`` (TF1's
 fused kernels, here the same arithmetic in plain ops under the same variable names, so their
-checkpoints still load) and ``LayerNormBasicLSTMCell``. Not emulated: the fused
-``LSTMBlockFusedCell``, ``AttentionCellWrapper``, ``NASCell``, ``GridLSTMCell`` and the other
+checkpoints still load), ``LSTMBlockFusedCell`` (the same as a time-major layer),
+``LayerNormBasicLSTMCell`` and the stacked bidirectional loops. Not emulated:
+``AttentionCellWrapper``, ``NASCell``, ``GridLSTMCell`` and the other
 rarely used cells (each fails in one line naming it)."""
 
 import tensorflow as tf
@@ -56,6 +57,39 @@ class GRUBlockCell(GRUCell):
 
 
 GRUBlockCellV2 = GRUBlockCell
+
+
+class LSTMBlockFusedCell:
+    """TF1's fused, time-major LSTM layer: ``cell(inputs [time, batch, depth], initial_state,
+    dtype, sequence_length)`` gives ``(outputs, LSTMStateTuple(c, h))``; ``LSTMBlockCell``'s
+    arithmetic and variables, directly in the scope ``lstm_fused_cell``, run by
+    ``dynamic_rnn``."""
+
+    def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False,
+                 reuse=None, dtype=None, name="lstm_fused_cell"):
+        self._cell = LSTMBlockCell(num_units, forget_bias=forget_bias, cell_clip=cell_clip,
+                                   use_peephole=use_peephole, dtype=dtype, reuse=reuse,
+                                   name=name)
+        self.num_units = num_units
+
+    def __call__(self, inputs, initial_state=None, dtype=None, sequence_length=None,
+                 scope=None):
+        """Runs the whole sequence; zeros past ``sequence_length``, whose state is final."""
+        if initial_state is None and dtype is None:
+            raise ValueError("Either initial_state or dtype needs to be specified")
+        cell = self._cell
+        if cell._scope is None:  # the variables sit in the layer's own scope, not under rnn/
+            with v1.variable_scope(scope, default_name=cell.name) as captured:
+                cell._scope = captured
+        return v1.nn.dynamic_rnn(cell, inputs, sequence_length=sequence_length,
+                                 initial_state=initial_state, dtype=dtype, time_major=True,
+                                 scope=cell._scope)
+
+    @property
+    def variables(self):
+        return self._cell.variables
+
+    trainable_variables = trainable_weights = weights = variables
 
 
 class LayerNormBasicLSTMCell(RNNCell):

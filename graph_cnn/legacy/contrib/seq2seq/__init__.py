@@ -1,13 +1,13 @@
 """``tf.contrib.seq2seq`` (TensorFlow 1.4-1.15) on ``tf.compat.v1`` ops: ``sequence_loss``,
-``dynamic_decode`` with ``BasicDecoder`` and the training, greedy and sampling helpers,
+``dynamic_decode`` with ``BasicDecoder`` and the training, scheduled-sampling, greedy,
+sampling, inference and custom helpers,
 ``BeamSearchDecoder`` (with ``gather_tree``), ``tile_batch`` and the attention wrappers
 (``AttentionWrapper`` over ``BahdanauAttention`` or ``LuongAttention``), with TF1's signatures,
 defaults and variable names (``decoder/attention_wrapper/bahdanau_attention/attention_v``,
 ``memory_layer/kernel``, ...).
 
 Not emulated (each fails in one line naming it): the monotonic attentions,
-``ScheduledEmbeddingTrainingHelper``, ``ScheduledOutputTrainingHelper``, ``InferenceHelper``;
-beam search's coverage penalty. Graph mode only.
+``ScheduledOutputTrainingHelper``; beam search's coverage penalty. Graph mode only.
 """
 
 import collections
@@ -214,6 +214,84 @@ class TrainingHelper(Helper):
             next_time = time + 1
             finished = next_time >= self._sequence_length
             return finished, self._read(next_time, finished), state
+
+
+class ScheduledEmbeddingTrainingHelper(TrainingHelper):
+    """Scheduled sampling (Bengio et al. 2015): like ``TrainingHelper``, but each example's
+    next input is, with ``sampling_probability``, the embedding of an id drawn from the
+    softmax of its outputs instead of the true input; sample id -1 marks those not sampled.
+    The draws are TensorFlow's, not TF1's exact random stream."""
+
+    def __init__(self, inputs, sequence_length, embedding, sampling_probability,
+                 time_major=False, seed=None, scheduling_seed=None, name=None):
+        with v1.name_scope(name, "ScheduledEmbeddingSamplingWrapper",
+                           [embedding, sampling_probability]):
+            if callable(embedding):
+                self._embedding_fn = embedding
+            else:
+                self._embedding_fn = lambda ids: tf.nn.embedding_lookup(embedding, ids)
+            self._sampling_probability = tf.convert_to_tensor(sampling_probability,
+                                                              name="sampling_probability")
+            if self._sampling_probability.shape.rank not in (0, 1):
+                raise ValueError(f"sampling_probability must be either a scalar or a vector. "
+                                 f"saw shape: {self._sampling_probability.shape}")
+            self._seed, self._scheduling_seed = seed, scheduling_seed
+            super().__init__(inputs=inputs, sequence_length=sequence_length,
+                             time_major=time_major, name=name)
+
+    def sample(self, time, outputs, state, name=None):
+        with v1.name_scope(name, "ScheduledEmbeddingTrainingHelperSample",
+                           [time, outputs, state]):
+            chosen = tf.random.uniform([self._batch_size], seed=self._scheduling_seed) < (
+                tf.cast(self._sampling_probability, tf.float32))
+            drawn = tf.random.categorical(outputs, 1, dtype=tf.int32, seed=self._seed)[:, 0]
+            return v1.where(chosen, drawn, tf.fill([self._batch_size], -1))
+
+    def next_inputs(self, time, outputs, state, sample_ids, name=None):
+        with v1.name_scope(name, "ScheduledEmbeddingTrainingHelperNextInputs",
+                           [time, outputs, state, sample_ids]):
+            finished, base_inputs, state = super().next_inputs(time, outputs, state,
+                                                               name=name)
+
+            def mixed():
+                sampled = tf.cast(tf.where(sample_ids > -1), tf.int32)
+                kept = tf.cast(tf.where(sample_ids <= -1), tf.int32)
+                shape = tf.shape(base_inputs)
+                embedded = self._embedding_fn(tf.gather_nd(sample_ids, sampled))
+                return (tf.scatter_nd(sampled, embedded, shape)
+                        + tf.scatter_nd(kept, tf.gather_nd(base_inputs, kept), shape))
+
+            next_inputs = tf.cond(tf.reduce_all(finished), lambda: base_inputs, mixed)
+            return finished, next_inputs, state
+
+
+class InferenceHelper(Helper):
+    """Decoding fed by its own samples without an embedding: ``sample_fn(outputs)`` gives the
+    ids (of ``sample_shape``/``sample_dtype``), ``next_inputs_fn`` (identity by default) the
+    next inputs, ``end_fn`` the finished flags; starts from ``start_inputs``."""
+
+    def __init__(self, sample_fn, sample_shape, sample_dtype, start_inputs, end_fn,
+                 next_inputs_fn=None):
+        self._sample_fn, self._end_fn = sample_fn, end_fn
+        self._next_inputs_fn = next_inputs_fn
+        self._ids_shape = tf.TensorShape(sample_shape)
+        self._ids_dtype = sample_dtype
+        self._start_inputs = tf.convert_to_tensor(start_inputs, name="start_inputs")
+        self._batch_size = tf.shape(self._start_inputs)[0]
+
+    sample_ids_shape = property(lambda self: self._ids_shape)
+    sample_ids_dtype = property(lambda self: self._ids_dtype)
+
+    def initialize(self, name=None):
+        return tf.tile([False], [self._batch_size]), self._start_inputs
+
+    def sample(self, time, outputs, state, name=None):
+        return self._sample_fn(outputs)
+
+    def next_inputs(self, time, outputs, state, sample_ids, name=None):
+        next_inputs = (sample_ids if self._next_inputs_fn is None
+                       else self._next_inputs_fn(sample_ids))
+        return self._end_fn(sample_ids), next_inputs, state
 
 
 class GreedyEmbeddingHelper(Helper):
