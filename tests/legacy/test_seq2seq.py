@@ -510,3 +510,27 @@ def test_inference_helper_feeds_back_its_samples(graph):
         got, got_lengths = sess.run([outputs, lengths])
     np.testing.assert_allclose(got.sample_id, 2 * got.rnn_output)
     assert got_lengths.max() <= 6
+
+
+def test_custom_loss_functions_of_either_era(graph, loss_data):
+    """TF 1.2+ passes labels=/logits= by name; a 0.12-era function (inputs, labels) gets
+    (logit, target) by position, as TF 0.12 and 1.0 called it."""
+    logits, targets, _ = loss_data
+    steps = [tf.constant(logits[:, 0])], [tf.constant(targets[:, 0])], [tf.ones([3])]
+    calls = []
+
+    def modern(labels, logits):
+        calls.append("modern")
+        return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+
+    def old(inputs, labels):
+        calls.append("old")
+        return tf.nn.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=inputs)
+
+    losses = [legacy_seq2seq.sequence_loss_by_example(*steps, softmax_loss_function=f)
+              for f in (modern, old)]
+    with session() as sess:
+        got = sess.run(losses)
+    assert calls == ["modern", "old"]
+    np.testing.assert_allclose(got[0], _crossent(logits[:, 0], targets[:, 0]), rtol=1e-5)
+    np.testing.assert_allclose(got[1], got[0])

@@ -9,6 +9,7 @@ Not emulated (each fails in one line naming it): ``embedding_tied_rnn_seq2seq`` 
 """
 
 import copy
+import inspect
 
 import tensorflow as tf
 
@@ -273,6 +274,18 @@ def embedding_attention_seq2seq(encoder_inputs, decoder_inputs, cell, num_encode
             initial_state_attention=initial_state_attention), feed_previous)
 
 
+def _custom_loss(function, target, logit):
+    """TF 1.2 on called ``softmax_loss_function(labels=, logits=)``; TF 0.12 and 1.0 called it
+    ``(logit, target)`` by position, which is how a function without those names is called."""
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        parameters = {}
+    keywords = {"labels", "logits"} <= set(parameters) or any(
+        p.kind is p.VAR_KEYWORD for p in parameters.values())
+    return function(labels=target, logits=logit) if keywords else function(logit, target)
+
+
 def sequence_loss_by_example(logits, targets, weights, average_across_timesteps=True,
                              softmax_loss_function=None, name=None):
     """Per-example loss over lists of steps: the weighted sum of each step's cross-entropy,
@@ -288,7 +301,7 @@ def sequence_loss_by_example(logits, targets, weights, average_across_timesteps=
                 loss = tf.nn.sparse_softmax_cross_entropy_with_logits(labels=target,
                                                                       logits=logit)
             else:
-                loss = softmax_loss_function(labels=target, logits=logit)
+                loss = _custom_loss(softmax_loss_function, target, logit)
             losses.append(loss * weight)
         total = tf.add_n(losses)
         if average_across_timesteps:
