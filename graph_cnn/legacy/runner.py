@@ -31,14 +31,21 @@ ALIASES = {
     "tensorflow.contrib.learn.python.learn.datasets": "graph_cnn.legacy.contrib.learn.datasets",
     "tensorflow.contrib.learn.python.learn": "graph_cnn.legacy.contrib.learn",
     "tensorflow.contrib.learn.python": "graph_cnn.legacy.contrib.learn",
+    "tensorflow.contrib.rnn.python": "graph_cnn.legacy.contrib.rnn",
+    "tensorflow.contrib.seq2seq.python": "graph_cnn.legacy.contrib.seq2seq",
+    "tensorflow.contrib.legacy_seq2seq.python": "graph_cnn.legacy.contrib.legacy_seq2seq",
+    "tensorflow.contrib.cudnn_rnn.python": "graph_cnn.legacy.contrib.cudnn_rnn",
     "tensorflow.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.python.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.examples.tutorials.mnist.input_data": "graph_cnn.data.input_data",
 }
 # Whole subtrees whose every module is the target's names (tensorflow.python.estimator.model_fn,
 # .canned.dnn, .inputs.numpy_io ...: each TF1 file's names are among those the package
-# graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them).
-FLAT = ("tensorflow.estimator", "tensorflow.python.estimator")
+# graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them; likewise
+# contrib's rnn_cell, core_rnn_cell, lstm_ops, attention_wrapper, helper, seq2seq ... modules).
+FLAT = ("tensorflow.estimator", "tensorflow.python.estimator", "tensorflow.contrib.rnn.python",
+        "tensorflow.contrib.seq2seq.python", "tensorflow.contrib.legacy_seq2seq.python",
+        "tensorflow.contrib.cudnn_rnn.python")
 PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")
 # TF 0.12 names that TF 1.0 renamed without changing what they do, still in 2016-2017 tutorials.

@@ -10,8 +10,13 @@ import importlib
 
 from graph_cnn.errors import not_provided
 
+<<<<<<< HEAD
 PROVIDED = ("boosted_trees", "data", "eager", "framework", "layers", "learn", "metrics", "rnn",
             "slim", "tensor_forest", "tensorboard")
+=======
+PROVIDED = ("boosted_trees", "cudnn_rnn", "data", "eager", "framework", "layers", "learn",
+            "legacy_seq2seq", "rnn", "seq2seq", "slim", "tensor_forest")
+>>>>>>> h/seq2seq
 
 
 def __getattr__(name):
