@@ -1,5 +1,6 @@
 """``tf.contrib`` as TF1 code used it, a real package: ``tf.contrib.layers`` (with contrib's
-feature columns), ``slim``, ``rnn``, ``learn`` (datasets, canned estimators,
+feature columns), ``slim``, ``rnn`` (with the block cells), ``seq2seq``, ``legacy_seq2seq``, ``cudnn_rnn`` (on the
+standard cells), ``learn`` (datasets, canned estimators,
 ``VocabularyProcessor``, monitors), ``metrics``, ``framework`` (``arg_scope``, global-step and
 variable helpers), ``tensorboard`` (the projector config), ``data`` (``tf.data`` before 1.4),
 ``eager`` (``tfe``), ``tensor_forest`` (random forests grown in NumPy) and ``boosted_trees``
@@ -10,13 +11,8 @@ import importlib
 
 from graph_cnn.errors import not_provided
 
-<<<<<<< HEAD
-PROVIDED = ("boosted_trees", "data", "eager", "framework", "layers", "learn", "metrics", "rnn",
-            "slim", "tensor_forest", "tensorboard")
-=======
 PROVIDED = ("boosted_trees", "cudnn_rnn", "data", "eager", "framework", "layers", "learn",
-            "legacy_seq2seq", "rnn", "seq2seq", "slim", "tensor_forest")
->>>>>>> h/seq2seq
+            "legacy_seq2seq", "metrics", "rnn", "seq2seq", "slim", "tensor_forest", "tensorboard")
 
 
 def __getattr__(name):
