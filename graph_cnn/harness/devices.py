@@ -35,11 +35,16 @@ def count_gpus():
     return len(tf.config.list_physical_devices("GPU"))
 
 
+def check(device):
+    """``device`` when it is one ``--device`` takes (or None); a one-line error otherwise."""
+    if device not in (None, *DEVICES):
+        raise GraphCnnError(f"--device must be one of {', '.join(DEVICES)}, not {device!r}")
+    return device
+
+
 def resolve(device, gpus=None):
     """(device, number of GPUs) for ``--device``: None becomes what TensorFlow finds."""
-    if device not in (None,) + DEVICES:
-        raise GraphCnnError(f"--device must be one of {', '.join(DEVICES)}, not {device!r}")
-    if device == "cpu":
+    if check(device) == "cpu":
         return "cpu", 0
     gpus = count_gpus() if gpus is None else gpus
     if device == "gpu" and not gpus:

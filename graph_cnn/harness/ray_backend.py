@@ -339,10 +339,7 @@ def _one_line(exc):
 def _device(device, resources, jobs):
     """(device, GPUs per task) on the cluster: None is gpu when the cluster has GPUs."""
     gpus = int(resources.get("GPU", 0))
-    if device not in (None,) + devices.DEVICES:
-        raise GraphCnnError(f"--device must be one of {', '.join(devices.DEVICES)}, not "
-                            f"{device!r}")
-    if device == "gpu" and not gpus:
+    if devices.check(device) == "gpu" and not gpus:
         raise GraphCnnError("--device gpu: the Ray cluster has no GPU")
     device = device or ("gpu" if gpus else "cpu")
     return device, (1 / jobs if device == "gpu" else 0)

@@ -61,7 +61,6 @@ def _run(pipeline, request, partial, log, progress):
     from graph_cnn.harness.train import resume_state, train
 
     budget, seed, threads = request.budget, request.seed, request.threads
-
     result = runs.finished(partial)
     if result is not None:  # complete, killed before it was renamed into place
         log("the run was complete; moved into place")
@@ -70,9 +69,9 @@ def _run(pipeline, request, partial, log, progress):
         if resume_state(resume, pipeline, budget, seed, threads, request.force, log) is None:
             runs.empty(partial)  # starting: nothing of an earlier attempt is kept
         commit = runs.git_commit()  # of the code that trains, read before it starts
-        result = train(pipeline, budget, seed, data_dir=request.data_dir, threads=threads, log=log,
-                       progress=progress, checkpoint=partial / "model.ckpt", artifacts=partial,
-                       resume=resume)
+        result = train(pipeline, budget, seed, data_dir=request.data_dir, threads=threads,
+                       log=log, progress=progress, checkpoint=partial / "model.ckpt",
+                       artifacts=partial, resume=resume)
         result["provenance"] = runs.provenance(pipeline, budget, seed, result.pop("seconds"),
                                                commit, result.pop("threads"),
                                                result.pop("towers"))
@@ -88,8 +87,6 @@ def _run(pipeline, request, partial, log, progress):
 def images_to_train(pipeline, budget_name):
     """Training images a run at ``budget_name`` goes through (see :mod:`.schedule`)."""
     return schedule.images_to_train(pipeline, budget_name)
-
-
 
 
 def prepare_process(device=None, verbose=False):
@@ -125,10 +122,7 @@ class Executor:
     request."""
 
     def __init__(self, device=None, verbose=False):
-        if device not in (None,) + devices.DEVICES:
-            raise GraphCnnError(f"--device must be one of {', '.join(devices.DEVICES)}, not "
-                                f"{device!r}")
-        self.device, self.verbose = device, verbose
+        self.device, self.verbose = devices.check(device), verbose
 
     def run(self, requests, log=print, progress=None):
         raise NotImplementedError
