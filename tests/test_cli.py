@@ -168,7 +168,7 @@ def test_bad_arguments_are_refused_before_tensorflow_loads(argv, words, tmp_path
             "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'\nsys.exit(code)\n")
     start = time.perf_counter()
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
-                          timeout=120, cwd=ROOT)
+                          timeout=120, cwd=ROOT, check=False)
     seconds = time.perf_counter() - start
     assert done.returncode == 1, done.stderr[-2000:]
     (line,) = done.stderr.splitlines()
@@ -180,3 +180,15 @@ def test_bad_arguments_are_refused_before_tensorflow_loads(argv, words, tmp_path
 def test_a_digit_out_of_range_is_refused_by_the_parser(tmp_path):
     done = _graph_cnn("features", "--run", str(tmp_path), "--digits", "11")
     assert done.returncode == 2 and "invalid choice: 11" in done.stderr
+
+
+def test_a_failed_run_leaves_no_empty_folder(tmp_path):
+    """A run that fails before it saves anything (no MNIST at --data-dir): one line, and neither
+    the runs folder, nor ``<out>/<id>/``, nor ``<run>.partial/`` is left."""
+    (tmp_path / "mine").mkdir()
+    done = _graph_cnn("reproduce", "chollet_dense", "--threads", "1", "--data-dir",
+                      str(tmp_path / "missing"), "--out", str(tmp_path / "mine" / "runs"))
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith(
+        f"graph-cnn: error: {tmp_path / 'missing'} (from --data-dir): no such folder")
+    assert list(tmp_path.rglob("*")) == [tmp_path / "mine"]  # the user's own folder stays

@@ -225,9 +225,9 @@ def test_a_dead_address_is_one_line_in_seconds(tmp_path):
                   timeout=120)
     assert time.monotonic() - start < 15
     assert result.returncode == 1 and result.stdout == ""
-    assert result.stderr.splitlines() == [
+    assert result.stderr.splitlines() == [(
         f"graph-cnn: error: no Ray cluster answers at {address}; start one with `ray start "
-        f"--head` or drop --ray"]
+        f"--head` or drop --ray")]
     assert not (tmp_path / "out").exists()
 
 
