@@ -97,6 +97,7 @@ def test_two_nodes_train_the_matrix_as_local_runs_do(cluster, tmp_path):
     result = _cli(*args, "--ray", cluster.address, "--out", ray_out, env=cluster.env)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert f"== Ray at {cluster.address}: 2 CPU(s) on 2 node(s); 2 runs" in result.stdout
+    assert result.stderr == ""  # none of Ray's log lines without --verbose
     lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
     assert [line[:5] for line in lines] == ["[1/2]", "[2/2]"]
     assert len({line.rsplit("(node ", 1)[1] for line in lines}) == 2  # both nodes trained
