@@ -27,12 +27,13 @@ def _no_gpu_possible():
 
 
 def count_gpus():
-    """GPUs TensorFlow finds in this process (0 without loading TensorFlow where none can be)."""
+    """GPUs TensorFlow finds in this process (0 without loading TensorFlow where none can be;
+    loaded without its start-up chatter)."""
     if _no_gpu_possible():
         return 0
-    import tensorflow as tf
+    from graph_cnn import quiet
 
-    return len(tf.config.list_physical_devices("GPU"))
+    return len(quiet.import_tensorflow().config.list_physical_devices("GPU"))
 
 
 def check(device):
