@@ -5,6 +5,7 @@ import argparse
 import os
 import sys
 import textwrap
+from pathlib import Path
 
 import graph_cnn
 from graph_cnn import errors
@@ -93,6 +94,15 @@ def _compare(folder, budget=None, **options):
 
     compare.report(reproductions.pipelines(include_ablations=False), reproductions.pipelines(),
                    folder, budget, **options)
+
+
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")  # written by matplotlib's own backends
+
+
+def _check_compare(args):
+    if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise GraphCnnError(f"--plot {args.plot}: give a file name ending in "
+                            f"{', '.join(PLOT_SUFFIXES)}")
 
 
 def cmd_compare(args):
@@ -334,6 +344,7 @@ def build_parser():
     p = _command(sub, "compare", "reported versus measured, one row per figure and claim",
                  "graph-cnn compare            # the runs in ./runs\n"
                  "  graph-cnn compare --committed --plot diff.png", cmd_compare,
+                 check=_check_compare,
                  tensorflow=False,
                  description="Reported versus measured, one row per figure and claim: the "
                              "articles' figures against the runs in a runs folder (by default "

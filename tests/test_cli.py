@@ -152,6 +152,8 @@ REFUSED = [  # (arguments, the words of the one line)
     (["predict", "--run", "{tmp}/none", "x.png"], "{tmp}/none: not a run folder"),
     (["features", "--run", "{tmp}/none", "--out", "{tmp}/maps"], "{tmp}/none: not a run folder"),
     (["export", "--run", "{tmp}/none", "--out", "{tmp}/e"], "{tmp}/none: not a run folder"),
+    (["compare", "--committed", "--plot", "{tmp}/diff.xyz"],
+     "--plot {tmp}/diff.xyz: give a file name ending in .png, .svg, .pdf"),
 ]
 
 
