@@ -208,9 +208,10 @@ def _add_run_arguments(parser):
                              "when the new runs end (unfinished runs resume either way)")
 
 
-def _add_verbose(parser):
+def _add_verbose(parser, ray=False):
     parser.add_argument("--verbose", action="store_true",
-                        help="show TensorFlow's start-up log lines (hidden by default)")
+                        help="show TensorFlow's start-up log lines" + (
+                            " and, with --ray, Ray's own" if ray else "") + " (hidden by default)")
 
 
 MAX_SEEDS = 1000  # runs of one pipeline in one command
@@ -249,7 +250,7 @@ def reproduce_script(pipeline_id, argv=None):
         epilog=f"example:\n  python -m graph_cnn.reproductions.{pipeline_id} --budget quick",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_run_arguments(parser)
-    _add_verbose(parser)
+    _add_verbose(parser, ray=True)
     args = parser.parse_args(argv)
     args.ids, args.all, args.ablations = [pipeline_id], False, False
     args.tensorflow = False  # the runs' executor imports it, after every argument is checked
@@ -257,7 +258,7 @@ def reproduce_script(pipeline_id, argv=None):
 
 
 def _command(sub, name, summary, example, func, tensorflow=True, description="", check=None,
-             verbose=None):
+             verbose=False):
     """A subcommand with its one-line summary (in ``graph-cnn --help``), a description and an
     example (in ``graph-cnn NAME --help``); ``tensorflow``: whether it needs TensorFlow, which is
     then imported before ``func`` runs, without its start-up chatter (``--verbose``, offered
@@ -268,8 +269,8 @@ def _command(sub, name, summary, example, func, tensorflow=True, description="",
                             epilog="example:\n  " + example,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.set_defaults(func=func, tensorflow=tensorflow, check=check)
-    if tensorflow if verbose is None else verbose:
-        _add_verbose(parser)
+    if tensorflow or verbose:
+        _add_verbose(parser, ray=name == "reproduce")
     return parser
 
 
@@ -332,7 +333,7 @@ def build_parser():
 
     p = _command(sub, "reproduce", "train pipelines over seeds and record every run",
                  "graph-cnn reproduce --all --budget quick --compare", cmd_reproduce,
-                 tensorflow=False, verbose=True)
+                 tensorflow=False, verbose=True)  # its executor loads TensorFlow, if here
     p.add_argument("ids", nargs="*", metavar="ID", help=IDS_HELP + "; or --all")
     p.add_argument("--all", action="store_true", help="every article pipeline")
     p.add_argument("--ablations", action="store_true", help="with --all: the ablations too")
