@@ -8,7 +8,7 @@ import tensorflow as tf
 from graph_cnn import fileio, reproductions
 from graph_cnn.data.feeds import prepare
 from graph_cnn.errors import GraphCnnError
-from graph_cnn.harness import results
+from graph_cnn.harness import results, runs
 from graph_cnn.harness.graph import build_graph
 
 v1 = tf.compat.v1
@@ -20,11 +20,8 @@ class Run:
     refused in one line (GraphCnnError) naming the file and what to do."""
 
     def __init__(self, run_dir):
-        self.dir = Path(run_dir)
+        self.dir = runs.check_run_folder(run_dir)
         result_path, ckpt = self.dir / "result.json", self.dir / "model.ckpt"
-        if not result_path.is_file() or not Path(f"{ckpt}.index").is_file():
-            raise GraphCnnError(f"{self.dir}: not a run folder (needs result.json and "
-                                f"model.ckpt); 'graph-cnn reproduce ID' writes one")
         hint = results.rerun_hint(self.dir)
         self.result = results.read(result_path)
         try:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from graph_cnn import fileio
 from graph_cnn.errors import DataError
 from graph_cnn.tools import digit_check, digits
 from graph_cnn.tools.inference import Run, output_folder
@@ -14,7 +15,13 @@ from graph_cnn.tools.inference import Run, output_folder
 
 def predict(run_dir, images, probabilities=False, save_input=None, out=sys.stdout,
             err=sys.stderr, data_dir=None):
-    """Print one line per image; returns the number of images that could not be classified."""
+    """Print one line per image; returns the number of images that could not be classified.
+    A ``save_input`` folder this makes is removed again if nothing is saved in it."""
+    with fileio.removing_empty(*([save_input] if save_input else [])):
+        return _predict(run_dir, images, probabilities, save_input, out, err, data_dir)
+
+
+def _predict(run_dir, images, probabilities, save_input, out, err, data_dir):
     folder = output_folder(save_input, "--save-input") if save_input else None
     saved_as = save_names(images)
     run = Run(run_dir)
@@ -74,20 +81,10 @@ def save_names(images):
 
 
 def _save_png(image, path):
-    """``image`` as a PNG at ``path``, written under a private temporary name and renamed."""
-    import os
-    import tempfile
-
+    """``image`` as a PNG at ``path``, written atomically with the user's umask."""
     import cv2
 
     ok, encoded = cv2.imencode(".png", image)
     if not ok:
         raise DataError(f"{path}: OpenCV could not encode the 28x28 input")
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(encoded.tobytes())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    fileio.write_bytes(path, encoded.tobytes())

@@ -16,7 +16,7 @@ from conftest import ROOT, run_cli
 
 from graph_cnn import fileio, reproductions
 from graph_cnn.errors import GraphCnnError
-from graph_cnn.harness import runs
+from graph_cnn.harness import runs, schedule
 from graph_cnn.harness.reproduce import reproduce
 from graph_cnn.harness.spec import Budget
 
@@ -268,7 +268,7 @@ def test_every_output_fault_is_one_line_and_touches_nothing(tmp_path, make, expe
     before = sorted(str(p) for p in tmp_path.rglob("*"))
     out = tmp_path / ("f/out" if "so the runs folder" in expected else "out")
     with pytest.raises(GraphCnnError) as caught:
-        runs.check_outputs(out, ["chollet_dense"], "quick", [1])
+        runs.check_outputs(schedule.matrix(["chollet_dense"], "quick", [1], out))
     assert str(caught.value).startswith(expected.format(d=tmp_path))
     assert "\n" not in str(caught.value)
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before
@@ -294,7 +294,7 @@ def test_an_unwritable_out_is_refused(tmp_path):
         unmount = False
     try:
         with pytest.raises(GraphCnnError) as caught:
-            runs.check_outputs(target / "runs", ["chollet_dense"], "quick", [1])
+            runs.check_outputs(schedule.matrix(["chollet_dense"], "quick", [1], target / "runs"))
         message = str(caught.value)
         assert str(target / "runs") in message and "\n" not in message
         assert "writing" in message or "cannot" in message
