@@ -246,7 +246,7 @@ def reproduce_script(pipeline_id, argv=None):
     pipeline = reproductions.get(pipeline_id)
     parser = argparse.ArgumentParser(
         prog=f"python -m graph_cnn.reproductions.{pipeline_id}",
-        description=f"Reproduce seed article {pipeline.seed_article}: {pipeline.title}.",
+        description=f"Reproduce {pipeline.title}, from {pipeline.article}.",
         epilog=f"example:\n  python -m graph_cnn.reproductions.{pipeline_id} --budget quick",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_run_arguments(parser)

@@ -200,7 +200,4 @@ def test_no_import_circle():
     for v in sorted(graph):
         if v not in index:
             visit(v)
-    # fixed on h/articles: compare <-> diffplot, allowed here until that branch is merged
-    allowed = [["graph_cnn.harness.compare", "graph_cnn.harness.diffplot"]]
-    assert [c for c in circles if c not in allowed] == [], "import circles: " + "; ".join(
-        " -> ".join(c + c[:1]) for c in circles if c not in allowed)
+    assert circles == [], "import circles: " + "; ".join(" -> ".join(c + c[:1]) for c in circles)
