@@ -121,5 +121,8 @@ def test_features_command_writes_grids(trained_run, tmp_path):
     written = sorted(p.name for p in tmp_path.glob("*.png"))
     assert written == sorted(f"features_{layer}_digit{d}.png"
                              for layer in ("conv2d", "conv2d_1", "conv2d_2") for d in (5, 0, 3))
-    grid = cv2.imread(str(tmp_path / "features_conv2d_digit5.png"), cv2.IMREAD_GRAYSCALE)
-    assert grid.shape == (6 * (6 * 27 - 1), 6 * (6 * 27 - 1)) and grid.std() > 10
+    small = cv2.imread(str(tmp_path / "features_conv2d_2_digit5.png"))
+    large = cv2.imread(str(tmp_path / "features_conv2d_digit5.png"))
+    for picture in (small, large):  # a titled figure (what it holds: tests/harness/test_artifacts)
+        assert picture.shape[1] > picture.shape[0] > 250 and picture.std() > 10
+    assert small.shape[0] > large.shape[0]  # 64 channels of 3x3 take more rows than 32 of 26x26
