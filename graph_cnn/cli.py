@@ -93,7 +93,7 @@ def cmd_predict(args):
 def cmd_export(args):
     from graph_cnn.tools.export import export_run
 
-    out = export_run(args.run, args.out)
+    out = export_run(args.run, args.out, verbose=args.verbose)
     print(f"wrote {out}/saved_model (SavedModel) and {out}/model.pb (frozen GraphDef); "
           f"open either in Netron")
     return 0

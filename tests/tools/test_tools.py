@@ -95,6 +95,7 @@ def test_export_reproduces_the_checkpoint(trained_run, tmp_path):
 
     result = run_cli("export", "--run", trained_run, "--out", tmp_path / "export")
     assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr == ""  # no TensorFlow start-up lines or deprecation notices
     code = (
         "import sys, numpy as np\n"
         "from graph_cnn import mnist\n"
@@ -112,6 +113,8 @@ def test_export_reproduces_the_checkpoint(trained_run, tmp_path):
                                expected, rtol=1e-5, atol=1e-6)
     again = run_cli("export", "--run", trained_run, "--out", tmp_path / "export")
     assert again.returncode == 1 and "not empty" in again.stderr
+    verbose = run_cli("export", "--run", trained_run, "--out", tmp_path / "shown", "--verbose")
+    assert verbose.returncode == 0 and "is deprecated" in verbose.stderr  # what is hidden
 
 
 def test_features_command_writes_grids(trained_run, tmp_path):
