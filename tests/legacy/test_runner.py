@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 SCRIPTS = Path(__file__).parent / "legacy_scripts"
@@ -20,6 +21,7 @@ def test_softmax_tutorial_reaches_its_tf1_accuracy(mnist_dir):
     assert 0.90 <= accuracy_of(result.stdout) <= 0.935
 
 
+@pytest.mark.smoke
 def test_layers_script_with_batch_norm_trains_and_saves(tmp_path):
     # On TF 1.x a tf.layers CNN like this passes 97% test accuracy within 300 Adam steps.
     result = run_cli("legacy", SCRIPTS / "mnist_layers_2017.py", "--data_dir",
