@@ -21,7 +21,6 @@ def test_softmax_tutorial_reaches_its_tf1_accuracy(mnist_dir):
     assert 0.90 <= accuracy_of(result.stdout) <= 0.935
 
 
-@pytest.mark.smoke
 def test_layers_script_with_batch_norm_trains_and_saves(tmp_path):
     # On TF 1.x a tf.layers CNN like this passes 97% test accuracy within 300 Adam steps.
     result = run_cli("legacy", SCRIPTS / "mnist_layers_2017.py", "--data_dir",
@@ -169,6 +168,7 @@ def test_missing_names_fail_in_one_line_and_check_lists_them_first(tmp_path):
     assert run_cli("legacy", "--check", script).returncode == 0
 
 
+@pytest.mark.smoke
 def test_a_syntax_error_shows_the_scripts_line_only(tmp_path):
     script = tmp_path / "py2.py"
     script.write_text("import tensorflow as tf\nprint 'accuracy', 0.9\n")
