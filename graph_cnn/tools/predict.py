@@ -1,6 +1,7 @@
 """``graph-cnn predict``: classify a user's own digit pictures with a trained run. A picture
-that cannot be read is reported in one line and the others are still classified; a picture that
-is not a handwritten digit is answered "not a digit" (see :mod:`graph_cnn.tools.digit_check`)."""
+that cannot be read is reported in one line and the others are still classified; noise, a boxed
+form field or a line of text is answered "not a digit" (see :mod:`graph_cnn.tools.digit_check`
+for what is caught and what is not: a single printed letter or symbol is not)."""
 
 import sys
 from pathlib import Path
