@@ -125,7 +125,7 @@ def cmd_predict(args):
 def cmd_export(args):
     from graph_cnn.tools.export import export_run
 
-    out = export_run(args.run, args.out)
+    out = export_run(args.run, args.out, verbose=args.verbose)
     print(f"wrote {out}/saved_model (SavedModel) and {out}/model.pb (frozen GraphDef); "
           f"open either in Netron")
     return 0
@@ -277,16 +277,19 @@ def _command(sub, name, summary, example, func, tensorflow=True, description="",
 IDS_HELP = "pipeline id ('graph-cnn list' shows them)"
 
 
-def _add_run_folder(parser):
-    parser.add_argument("--run", required=True, metavar="DIR",
-                        help="a run folder written by 'graph-cnn reproduce'")
+def _add_run_folder(parser, required=True):
+    parser.add_argument("--run", required=required, metavar="DIR",
+                        help="a run folder written by 'graph-cnn reproduce'" + (
+                            "" if required else " (default: the best run under ./runs, full "
+                                                "budgets first)"))
     parser.set_defaults(check=_check_run_folder)
 
 
 def _check_run_folder(args):
     from graph_cnn.harness import runs
 
-    runs.check_run_folder(args.run)
+    if args.run is not None:
+        runs.check_run_folder(args.run)
 
 
 def build_parser():
@@ -369,9 +372,9 @@ def build_parser():
                    help="stop at a damaged or duplicated result.json instead of skipping it")
 
     p = _command(sub, "predict", "classify your own digit images with a trained run",
-                 "graph-cnn predict --run runs/chollet_convnet/quick-seed1 my_digit.jpg",
+                 "graph-cnn predict my_digit.jpg   # with the best run under ./runs",
                  cmd_predict)
-    _add_run_folder(p)
+    _add_run_folder(p, required=False)
     p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, BMP, ... any size")
     p.add_argument("--probabilities", action="store_true", help="print all ten probabilities")
     p.add_argument("--save-input", metavar="DIR", help="write the 28x28 the model saw as PNG")

@@ -27,6 +27,7 @@ def _without_tf_log_level():
 
 @pytest.mark.parametrize("argv", [["list"], ["--help"], ["--version"],
                                   ["compare", "--results", "{tmp}"], ["data"]])
+@pytest.mark.smoke
 def test_commands_that_need_no_tensorflow_do_not_import_it(argv, tmp_path):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     code = ("import sys\nfrom graph_cnn.cli import main\n"
@@ -119,6 +120,7 @@ def test_every_subcommand_and_argument_explains_itself():
     assert all(a.help for a in parser._actions)
 
 
+@pytest.mark.smoke
 def test_version(capsys):
     with pytest.raises(SystemExit) as done:
         cli.main(["--version"])

@@ -93,10 +93,12 @@ def violations(paths):
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 
+@pytest.mark.smoke
 def test_every_module_has_a_room():
     assert {room(module_name(p)) for p in SOURCES} <= set(BELOW)
 
 
+@pytest.mark.smoke
 def test_dependencies_run_one_way():
     assert violations(SOURCES) == []
 

@@ -1,4 +1,5 @@
-"""``graph-cnn features``: a trained run's feature maps for chosen test digits, as PNG grids."""
+"""``graph-cnn features``: a trained run's feature maps for chosen test digits, one titled PNG
+per conv layer and digit (the input beside its channels)."""
 
 from pathlib import Path
 
@@ -16,9 +17,9 @@ def features_of_run(run_dir, digits, out=None, data_dir=None):
         run = Run(run_dir)
         try:
             images = first_test_digits(digits, data_dir)
-            grids = artifacts.feature_grids(run, digits, run.inputs(images))
-            if not grids:
+            maps = artifacts.feature_maps(run, digits, run.inputs(images))
+            if not maps:
                 raise GraphCnnError(f"{run.pipeline.id} has no conv layers to draw")
-            return artifacts.save_feature_pngs(grids, folder)
+            return artifacts.save_feature_pngs(maps, dict(zip(digits, images)), folder)
         finally:
             run.close()

@@ -123,6 +123,28 @@ def output_folder(path, flag):
     return path
 
 
+def best_run(runs="runs"):
+    """The run folder under ``runs`` (laid out RUNS/ID/BUDGET-seedN) with the highest test
+    accuracy among finished runs with a checkpoint, full budgets before quick ones; GraphCnnError
+    when there is none. Folders whose result.json cannot be read are passed over."""
+    found = []
+    for path in Path(runs).glob("*/*-seed*/result.json"):
+        if not Path(path.parent / "model.ckpt.index").is_file():
+            continue
+        try:
+            result = results.read(path)
+        except GraphCnnError:
+            continue
+        accuracy = result["final"].get("test_acc")
+        if result["status"] == "ok" and accuracy is not None:
+            found.append((result["budget"] == "full", accuracy, str(path.parent)))
+    if not found:
+        raise GraphCnnError(f"no trained run under {runs}/ to predict with; train one with "
+                            f"'graph-cnn reproduce chollet_convnet --budget full' or give --run "
+                            f"DIR")
+    return Path(max(found)[2])
+
+
 def first_test_digits(digits, data_dir=None):
     """The first test image of each wanted label, as uint8 28x28."""
     from graph_cnn.data import mnist

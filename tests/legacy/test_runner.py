@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import pytest
 from conftest import run_cli
 
 SCRIPTS = Path(__file__).parent / "legacy_scripts"
@@ -167,6 +168,7 @@ def test_missing_names_fail_in_one_line_and_check_lists_them_first(tmp_path):
     assert run_cli("legacy", "--check", script).returncode == 0
 
 
+@pytest.mark.smoke
 def test_a_syntax_error_shows_the_scripts_line_only(tmp_path):
     script = tmp_path / "py2.py"
     script.write_text("import tensorflow as tf\nprint 'accuracy', 0.9\n")

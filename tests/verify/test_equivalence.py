@@ -94,6 +94,7 @@ def test_biases_feeding_batch_norm_are_the_ones_held():
     assert equivalence.dead_biases(graph) == []
 
 
+@pytest.mark.smoke
 def test_a_wrong_adam_epsilon_is_caught_against_tf1():
     needs("tf1")
     row = equivalence.check("barter_selu", steps=3,
