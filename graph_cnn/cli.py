@@ -152,8 +152,11 @@ def _at_least_one(value, flag):
 
 
 def _check_equivalence(args):
+    from graph_cnn.verify import equivalence
+
     _check_ids(args)
     _at_least_one(args.steps, "--steps")
+    equivalence.use_plain_kernels()  # must come before TensorFlow loads
 
 
 def cmd_equivalence(args):
