@@ -25,7 +25,7 @@ def cmd_legacy(args):
         lines, code = check.report(args.script)
         print("\n".join(lines))
         return code
-    return runner.run(args.script, args.args, data_dir=args.data_dir)
+    return runner.run(args.script, args.args, data_dir=args.data_dir, verbose=args.verbose)
 
 
 def cmd_list(args):

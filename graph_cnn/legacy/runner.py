@@ -266,7 +266,7 @@ def _script_frames_only(exc, script):
     return "".join(report.format())
 
 
-def run(script, args=(), data_dir=None):
+def run(script, args=(), data_dir=None, verbose=False):
     """Run ``script`` as ``__main__`` with ``args`` as its ``sys.argv[1:]``; returns its exit
     code. An exception of the script's own is printed as Python would print it, without the
     runner's frames, and gives exit code 1."""
@@ -277,7 +277,7 @@ def run(script, args=(), data_dir=None):
         os.environ["GRAPH_CNN_DATA"] = os.path.abspath(data_dir)
     if str(script).endswith(".ipynb"):
         from graph_cnn.legacy import notebook
-        return notebook.run(script, data_dir=data_dir)
+        return notebook.run(script, data_dir=data_dir, verbose=verbose)
     install()
     sys.argv = [str(script), *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))

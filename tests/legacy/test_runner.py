@@ -115,20 +115,6 @@ def test_notebook_runs_in_a_real_kernel_and_is_written_beside_it(tmp_path):
     assert errors.count("set_window_title (removed in matplotlib 3.6)") == 1
 
 
-def test_a_failing_notebook_cell_is_one_line_and_the_rest_is_kept(tmp_path):
-    import nbformat
-
-    notebook = tmp_path / "bad.ipynb"
-    nbformat.write(nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell("import tensorflow as tf\nprint('ok', tf.placeholder)"),
-        nbformat.v4.new_code_cell("tf.contrib.factorization.KMeans")]), notebook)
-    result = run_cli("legacy", notebook)
-    assert result.returncode == 1
-    assert any("cell 2 raised" in line and "tf.contrib.factorization is not provided" in line
-               for line in _stderr_lines(result)), result.stderr[-2000:]
-    assert (tmp_path / "bad.executed.ipynb").exists()
-
-
 def test_load_ext_turns_the_layer_on_in_an_open_kernel(tmp_path):
     import nbformat
     from nbclient import NotebookClient
