@@ -126,7 +126,11 @@ def run(path, data_dir=None, kernel_name="python3", timeout=None, verbose=False)
     one line naming the cell. The executed copy is written either way."""
     try:
         import nbformat
-        from nbclient.exceptions import CellControlSignal, CellExecutionError, DeadKernelError
+        from nbclient.exceptions import (
+            CellControlSignal,
+            CellExecutionError,
+            DeadKernelError,
+        )
     except ImportError:
         raise GraphCnnError("running a notebook needs nbclient and ipykernel: pip install "
                             "'graph_cnn[notebook]'") from None

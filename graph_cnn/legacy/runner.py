@@ -227,8 +227,8 @@ def install(quiet=False):
     import sklearn.datasets
     import tensorflow as real_tf
 
-    from graph_cnn.legacy import tf as tf1
     from graph_cnn.data import input_data, mldata
+    from graph_cnn.legacy import tf as tf1
 
     if not quiet:
         _restore_numpy_aliases()
@@ -291,7 +291,7 @@ def run(script, args=(), data_dir=None, verbose=False):
         return 1
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:  # noqa: BLE001  the script's own error, shown as Python would
+    except BaseException as exc:
         if os.environ.get("GRAPH_CNN_DEBUG"):
             raise
         sys.stderr.write(_script_frames_only(exc, script))

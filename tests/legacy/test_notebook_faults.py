@@ -9,7 +9,6 @@ import sys
 import time
 
 import nbformat
-
 from conftest import ROOT
 
 
@@ -34,13 +33,13 @@ def test_a_failing_cell_is_named_as_the_notebook_counts_it_and_later_cells_are_c
     _notebook(notebook, ["import tensorflow as tf\nprint('ran', tf.__name__)",
                          "tf.contrib.factorization.KMeans", "print('after')"])
     proc = _start(notebook)
-    out, err = proc.communicate(timeout=300)
+    _out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1
     # cell 3 is the notebook's third cell (the markdown cell is its first); nothing else on stderr
     assert err.splitlines() == [
-        f"{notebook}: cell 3 of 4 raised AttributeError: tf.contrib.factorization is not "
+        (f"{notebook}: cell 3 of 4 raised AttributeError: tf.contrib.factorization is not "
         "provided by graph_cnn's TF1 layer; `graph-cnn legacy --check SCRIPT` lists every such "
-        "name a script uses"], err
+        "name a script uses")], err
     assert "\x1b[" not in err
     cells = json.loads((tmp_path / "old.executed.ipynb").read_text())["cells"]
     assert [c.get("execution_count") for c in cells] == [None, 1, 2, None]  # no setup cell
@@ -59,11 +58,11 @@ def test_a_time_limit_stops_the_run_in_one_line_and_marks_what_did_not_run(tmp_p
         time.sleep(0.5)
     proc.send_signal(signal.SIGTERM)  # what timeout(1) sends
     sent = time.monotonic()
-    out, err = proc.communicate(timeout=30)
+    _out, err = proc.communicate(timeout=30)
     assert time.monotonic() - sent < 15
     assert proc.returncode == 143, err
-    assert err.splitlines() == [f"{notebook}: stopped by SIGTERM (a time limit such as "
-                                "timeout(1), or kill) while cell 2 of 3 ran"]
+    assert err.splitlines() == [(f"{notebook}: stopped by SIGTERM (a time limit such as "
+                                "timeout(1), or kill) while cell 2 of 3 ran")]
     cells = json.loads((tmp_path / "slow.executed.ipynb").read_text())["cells"]
     assert "stopped in this cell" in cells[1]["metadata"]["graph_cnn_legacy"]
     assert cells[2]["outputs"] == [] and cells[2]["execution_count"] is None

@@ -56,8 +56,8 @@ def test_python_dash_m_entry_and_missing_script(tmp_path):
                             capture_output=True, text=True)
     assert result.returncode == 1
     assert result.stderr.strip().splitlines() == [
-        f"graph-cnn: error: {tmp_path / 'x.py'}: no such script; give the path of a TF1 Python "
-        "script or notebook"]
+        (f"graph-cnn: error: {tmp_path / 'x.py'}: no such script; give the path of a TF1 Python "
+        "script or notebook")]
 
 
 def _stderr_lines(result):
