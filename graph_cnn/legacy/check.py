@@ -11,7 +11,9 @@ lookup the script itself would make, so the report cannot drift from what runs.
 import ast
 import importlib
 import inspect
+import io
 import json
+import tokenize
 import types
 from pathlib import Path
 
@@ -23,10 +25,21 @@ def source_of(path):
     blanked, so line numbers count within the joined text); returns ``(text, cell_starts)``."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GraphCnnError(f"{path}: cannot read it ({exc}); give a TF1 .py script or .ipynb "
-                            f"notebook") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GraphCnnError(f"{path}: cannot read it ({exc.strerror or exc}); give a TF1 .py "
+                            f"script or .ipynb notebook") from None
+    if not data.strip():
+        raise GraphCnnError(f"{path}: the file is empty; give a TF1 .py script or .ipynb "
+                            f"notebook")
+    try:
+        if b"\0" in data:
+            raise ValueError("null bytes")
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        text = data.decode(encoding)
+    except (SyntaxError, ValueError, LookupError):  # UnicodeDecodeError is a ValueError
+        raise GraphCnnError(f"{path}: binary data, not Python source; give a TF1 .py script or "
+                            f".ipynb notebook") from None
     if path.suffix != ".ipynb":
         return text, None
     try:

@@ -13,6 +13,7 @@ never looks finished. The kernel's start-up chatter is hidden unless ``verbose``
 
 import asyncio
 import contextlib
+import os
 import re
 import signal
 import sys
@@ -151,6 +152,8 @@ def run(path, data_dir=None, kernel_name="python3", timeout=None, verbose=False)
         on_cell_execute=lambda cell, cell_index: reached.append(cell_index),
         resources={"metadata": {"path": str(path.parent.resolve())}})
     code = 0
+    if verbose:
+        os.environ["GRAPH_CNN_LEGACY_VERBOSE"] = "1"  # the kernel shows TF's deprecations
     with _kernel_stderr(verbose) as stderr:
         try:
             client.execute(**({} if stderr is None else {"stderr": stderr}))

@@ -14,12 +14,20 @@ matplotlib's ``canvas.set_window_title``, and TensorFlow 0.12's ``tf.mul``, ``tf
 ``tf.neg``, each announced in one line on stderr when first used.
 """
 
+import contextlib
+import gc
 import importlib
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
+import re
 import runpy
+import signal
+import socket
 import sys
+import sysconfig
+import threading
 import traceback
 import types
 
@@ -39,10 +47,17 @@ ALIASES = {
 # .canned.dnn, .inputs.numpy_io ...: each TF1 file's names are among those the package
 # graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them).
 FLAT = ("tensorflow.estimator", "tensorflow.python.estimator")
+CONTRIB = ALIASES["tensorflow.contrib"]
 PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")
 # TF 0.12 names that TF 1.0 renamed without changing what they do, still in 2016-2017 tutorials.
 TF0_RENAMES = {"mul": "multiply", "sub": "subtract", "neg": "negative"}
+# where frames that are not the program's own come from: graph_cnn, the standard library and
+# installed packages (a frame in the script's own folder is the program's wherever that is)
+_LIBRARY_DIRS = tuple(os.path.abspath(p) + os.sep for p in {
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
+_FRAME_LINE = re.compile(r'^(\s*)File "([^"]+)", line \d+')
 NUMPY_ALIASES = {"int": int, "float": float, "bool": bool, "object": object, "str": str,
                  "long": int, "complex": complex, "unicode": str}
 
@@ -85,20 +100,32 @@ class _FlatAlias(_Alias):
 
 class _TF1Finder(importlib.abc.MetaPathFinder):
     """Resolves the aliases above, and refuses a ``tensorflow.contrib.X`` that graph_cnn lacks
-    with one line instead of a search through real TensorFlow."""
+    with one line instead of a search through real TensorFlow, whether it is imported as a
+    module or as a name (``from tensorflow.contrib import X`` looks for
+    ``graph_cnn.legacy.contrib.X``)."""
 
     def find_spec(self, fullname, path=None, target=None):
+        if fullname.startswith(CONTRIB + ".") and fullname.count(".") == CONTRIB.count(".") + 1:
+            leaf = fullname.rpartition(".")[2]
+            if importlib.machinery.PathFinder.find_spec(fullname, path) is None:
+                _refuse_contrib("tensorflow.contrib." + leaf)
+            return None
         target = _target(fullname)
         if target is None:
             if fullname.startswith("tensorflow.contrib."):
-                from graph_cnn.legacy.contrib import not_provided
-                raise ModuleNotFoundError(not_provided("tf" + fullname[len("tensorflow"):]),
-                                          name=fullname)
+                _refuse_contrib(fullname)
             return None
         if any(fullname == a or fullname.startswith(a + ".") for a in FLAT):
             return importlib.util.spec_from_loader(fullname, _FlatAlias(target), is_package=True)
         is_package = hasattr(importlib.import_module(target), "__path__")
         return importlib.util.spec_from_loader(fullname, _Alias(target), is_package=is_package)
+
+
+def _refuse_contrib(fullname):
+    """The one line ``tf.contrib.X`` gives for an X graph_cnn does not provide, as an import
+    error (named after the TF module, so ``from ... import`` passes it on unchanged)."""
+    from graph_cnn.legacy.contrib import not_provided
+    raise ModuleNotFoundError(not_provided("tf" + fullname[len("tensorflow"):]), name=fullname)
 
 
 def _target(fullname):
@@ -109,7 +136,10 @@ def _target(fullname):
             if alias in FLAT:
                 return ALIASES[alias]
             candidate = ALIASES[alias] + fullname[len(alias):]
-            return candidate if importlib.util.find_spec(candidate) else None
+            try:
+                return candidate if importlib.util.find_spec(candidate) else None
+            except ModuleNotFoundError:  # a tf.contrib.X not provided, refused by the caller
+                return None
     return None
 
 
@@ -221,15 +251,23 @@ def _restore_set_window_title():
     FigureCanvasBase.set_window_title = set_window_title
 
 
-def install(quiet=False):
+def install(quiet=False, verbose=None):
     """Make the TF1-era imports resolve to graph_cnn in this process; returns the ``tensorflow``
-    stand-in. ``quiet`` leaves NumPy and matplotlib as they are (``legacy --check``)."""
+    stand-in. ``quiet`` leaves NumPy, SciPy, scikit-learn, matplotlib and TensorFlow's
+    deprecation warnings as they are (``legacy --check``); otherwise the warnings are hidden
+    unless ``verbose`` (None: the environment's ``GRAPH_CNN_LEGACY_VERBOSE``, which a notebook
+    run passes to its kernel)."""
     import sklearn.datasets
     import tensorflow as real_tf
 
     from graph_cnn.data import input_data, mldata
     from graph_cnn.legacy import tf as tf1
 
+    if verbose is None:
+        verbose = os.environ.get("GRAPH_CNN_LEGACY_VERBOSE", "") not in ("", "0")
+    if not quiet and not verbose:
+        from tensorflow.python.util import deprecation
+        deprecation._PRINT_DEPRECATION_WARNINGS = False  # TF1 names are what the script uses
     if not quiet:
         _restore_numpy_aliases()
         _restore_reshape_newshape()
@@ -254,22 +292,110 @@ def install(quiet=False):
     return shim
 
 
-def _script_frames_only(exc, script):
-    """The traceback ``python SCRIPT`` would print: the runner's and runpy's frames dropped."""
+def _program_frame(filename):
+    """Whether a frame is the program's own: not the runner's, graph_cnn's, the standard
+    library's or an installed package's."""
+    return not (filename.startswith("<") or os.path.abspath(filename).startswith(_LIBRARY_DIRS))
+
+
+def _filter_frame_lines(message):
+    """TensorFlow's error text with its "defined at" and "Original stack trace" sections cut to
+    the program's frames (each frame is a ``File ...`` line and the lines indented under it)."""
+    kept, keep, indent = [], True, None
+    for line in str(message).splitlines():
+        frame = _FRAME_LINE.match(line)
+        if frame:
+            keep, indent = _program_frame(frame.group(2)), len(frame.group(1))
+        elif indent is not None and len(line) - len(line.lstrip()) <= indent:
+            keep, indent = True, None
+        if keep:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _script_frames_only(exc):
+    """The traceback ``python SCRIPT`` would print, cut to the program's own frames: the
+    runner's, runpy's, TensorFlow's and other libraries' frames dropped, in every chained
+    exception and in TensorFlow's "Original stack trace" of the op that failed. An exception
+    TensorFlow re-raised from one of its own (the same type) is shown once."""
     report = traceback.TracebackException.from_exception(exc)
-    frames = list(report.stack)
-    script = os.path.abspath(script)
-    first = next((i for i, f in enumerate(frames) if os.path.abspath(f.filename) == script),
-                 len(frames))
-    report.stack = traceback.StackSummary.from_list(
-        [f for f in frames[first:] if os.path.abspath(f.filename) != os.path.abspath(__file__)])
+    link = report
+    while link is not None:
+        link.stack = traceback.StackSummary.from_list(
+            [f for f in link.stack if _program_frame(f.filename)])
+        if link.exc_type is not None and _is_op_error(link.exc_type) and hasattr(link, "_str"):
+            link._str = _filter_frame_lines(link._str)
+            inner = link.__context__ or link.__cause__
+            if inner is not None and inner.exc_type is link.exc_type and not any(
+                    _program_frame(f.filename) for f in inner.stack):
+                link.__context__ = link.__cause__ = None
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
     return "".join(report.format())
+
+
+def _is_op_error(exc_type):
+    tf_errors = sys.modules.get("tensorflow.python.framework.errors_impl")
+    return tf_errors is not None and issubclass(exc_type, tf_errors.OpError)
+
+
+@contextlib.contextmanager
+def _interrupt_closes_sessions():
+    """Ctrl-C closes every live TensorFlow session, which cancels a ``sess.run`` blocked in C++
+    (a dequeue on an empty queue) that would otherwise never see the KeyboardInterrupt; the
+    interrupt then ends the script as usual. A thread reads the signal's wake-up byte, so it
+    acts while the main thread is still inside TensorFlow."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    watcher = threading.Thread(target=_watch_interrupts, args=(reader,), daemon=True,
+                               name="graph-cnn-legacy-interrupts")
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        writer.close()
+        watcher.join(timeout=1)
+        reader.close()
+
+
+_INTERRUPTED = threading.Event()
+
+
+def _watch_interrupts(reader):
+    while True:
+        try:
+            received = reader.recv(64)
+        except OSError:
+            return
+        if not received:
+            return
+        if signal.SIGINT in received:
+            _INTERRUPTED.set()
+            _close_sessions()
+
+
+def _close_sessions():
+    """Close every open session, which cancels the steps they are running."""
+    session = sys.modules.get("tensorflow.python.client.session")
+    if session is None:
+        return
+    for obj in gc.get_objects():
+        if issubclass(type(obj), session.BaseSession):
+            with contextlib.suppress(Exception):
+                obj.close()
 
 
 def run(script, args=(), data_dir=None, verbose=False):
     """Run ``script`` as ``__main__`` with ``args`` as its ``sys.argv[1:]``; returns its exit
-    code. An exception of the script's own is printed as Python would print it, without the
-    runner's frames, and gives exit code 1."""
+    code. An exception of the script's own is printed as Python would print it, with the
+    program's frames only, and gives exit code 1; Ctrl-C ends even a ``sess.run`` blocked in
+    TensorFlow (KeyboardInterrupt, which the cli reports in one line with exit code 130).
+    ``verbose``: TensorFlow's deprecation warnings shown (hidden by default: the script is run
+    unchanged on purpose)."""
     if not os.path.isfile(script):
         raise GraphCnnError(f"{script}: no such script; give the path of a TF1 Python script "
                             f"or notebook")
@@ -278,11 +404,15 @@ def run(script, args=(), data_dir=None, verbose=False):
     if str(script).endswith(".ipynb"):
         from graph_cnn.legacy import notebook
         return notebook.run(script, data_dir=data_dir, verbose=verbose)
-    install()
+    from graph_cnn.legacy import check
+
+    check.source_of(script)  # a binary, empty or unreadable file: one line naming it
+    install(verbose=verbose)
     sys.argv = [str(script), *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     try:
-        runpy.run_path(str(script), run_name="__main__")
+        with _interrupt_closes_sessions():
+            runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exc:
         code = exc.code
         if code is None or isinstance(code, int):
@@ -291,9 +421,11 @@ def run(script, args=(), data_dir=None, verbose=False):
         return 1
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:
+    except BaseException as exc:  # the script's own error, shown as Python would
+        if _INTERRUPTED.is_set():  # the interrupt surfaced as TensorFlow's cancelled run
+            raise KeyboardInterrupt from None
         if os.environ.get("GRAPH_CNN_DEBUG"):
             raise
-        sys.stderr.write(_script_frames_only(exc, script))
+        sys.stderr.write(_script_frames_only(exc))
         return 1
     return 0
