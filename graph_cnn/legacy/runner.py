@@ -8,10 +8,9 @@ or a notebook, run unchanged.
 :mod:`graph_cnn.legacy.estimator`; ``tensorflow.examples.tutorials.mnist.input_data`` and
 ``sklearn.datasets.fetch_mldata`` are graph_cnn's loaders, which read the folder the script names
 when it holds MNIST and otherwise find the data as ``graph-cnn data`` does. The libraries that
-moved under these scripts get back, inside the runner only, what the scripts used: NumPy's
-aliases removed in 1.24 (``np.int``, ``np.float``, ...) and ``np.reshape``'s ``newshape``,
-matplotlib's ``canvas.set_window_title``, and TensorFlow 0.12's ``tf.mul``, ``tf.sub`` and
-``tf.neg``, each announced in one line on stderr when first used.
+moved under these scripts get back, inside the runner only, what the scripts used
+(:mod:`graph_cnn.legacy.drift`: NumPy, SciPy, scikit-learn and matplotlib), and TensorFlow 0.12's
+``tf.mul``, ``tf.sub`` and ``tf.neg``, each announced in one line on stderr when first used.
 """
 
 import contextlib
@@ -32,6 +31,7 @@ import traceback
 import types
 
 from graph_cnn.errors import GraphCnnError
+from graph_cnn.legacy import drift
 
 # An alias imports as the graph_cnn module it names (deeper names keep their tail).
 ALIASES = {
@@ -58,21 +58,8 @@ _LIBRARY_DIRS = tuple(os.path.abspath(p) + os.sep for p in {
     os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
     *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
 _FRAME_LINE = re.compile(r'^(\s*)File "([^"]+)", line \d+')
-NUMPY_ALIASES = {"int": int, "float": float, "bool": bool, "object": object, "str": str,
-                 "long": int, "complex": complex, "unicode": str}
 
-
-class _Alias(importlib.abc.Loader):
-    """Loads an alias as the very module it names (so ``tf.contrib.slim is slim``)."""
-
-    def __init__(self, target):
-        self.target = target
-
-    def create_module(self, spec):
-        return importlib.import_module(self.target)
-
-    def exec_module(self, module):
-        module.__spec__ = importlib.util.find_spec(self.target)  # keep the module's own spec
+_Alias = drift.Alias
 
 
 class _Flat(types.ModuleType):
@@ -155,8 +142,8 @@ def _soft_placement(session_class):
             config = tf.compat.v1.ConfigProto() if config is None else copy.deepcopy(config)
             ops = (graph or tf.compat.v1.get_default_graph()).get_operations()
             if not config.allow_soft_placement and any("GPU" in op.device.upper() for op in ops):
-                _note("ops pinned to a GPU run on the CPU (this machine has none): the session "
-                      "allows soft placement")
+                drift.announce("ops pinned to a GPU run on the CPU (this machine has none): "
+                               "the session allows soft placement")
                 config.allow_soft_placement = True
             super().__init__(target, graph, config)
 
@@ -181,74 +168,13 @@ class _TF1Module(types.ModuleType):
         if name.startswith("__"):
             raise AttributeError(name)
         if name in TF0_RENAMES:
-            _note(f"tf.{name} (TensorFlow 0.12, renamed in 1.0) is tf.{TF0_RENAMES[name]}")
+            drift.announce(f"tf.{name} (TensorFlow 0.12, renamed in 1.0) is "
+                           f"tf.{TF0_RENAMES[name]}")
             return getattr(self._tf1, TF0_RENAMES[name])
         return getattr(self._tf1, name)
 
     def __dir__(self):
         return dir(self._tf1)
-
-
-def _note(message, _said=set()):  # noqa: B006  (said once per process, on purpose)
-    if message not in _said:
-        _said.add(message)
-        print(f"graph-cnn legacy: {message}", file=sys.stderr)
-
-
-def _restore_numpy_aliases():
-    import numpy
-
-    original = numpy.__dict__.get("__getattr__")
-    if getattr(original, "_graph_cnn", False):
-        return
-
-    def __getattr__(name):
-        if name in NUMPY_ALIASES and name not in numpy.__dict__:
-            _note(f"np.{name} (removed in NumPy 1.24) is given as the builtin "
-                  f"{NUMPY_ALIASES[name].__name__}, as older NumPy did")
-            return NUMPY_ALIASES[name]
-        if original is None:
-            raise AttributeError(f"module 'numpy' has no attribute {name!r}")
-        return original(name)
-
-    __getattr__._graph_cnn = True
-    numpy.__getattr__ = __getattr__
-
-
-def _restore_reshape_newshape():
-    import inspect
-
-    import numpy
-
-    original = numpy.reshape
-    if "newshape" in inspect.signature(original).parameters or hasattr(original, "_graph_cnn"):
-        return
-
-    def reshape(a, *args, newshape=None, **kwargs):
-        if newshape is not None:
-            _note("np.reshape(newshape=...) (removed in NumPy 2.x) is np.reshape(shape=...)")
-            args = (newshape, *args)
-        return original(a, *args, **kwargs)
-
-    reshape._graph_cnn = True
-    numpy.reshape = reshape
-
-
-def _restore_set_window_title():
-    try:
-        from matplotlib.backend_bases import FigureCanvasBase
-    except ImportError:
-        return
-    if hasattr(FigureCanvasBase, "set_window_title"):
-        return
-
-    def set_window_title(self, title):
-        _note("canvas.set_window_title (removed in matplotlib 3.6) goes to the figure "
-              "manager, where matplotlib moved it")
-        if self.manager is not None:
-            self.manager.set_window_title(title)
-
-    FigureCanvasBase.set_window_title = set_window_title
 
 
 def install(quiet=False, verbose=None):
@@ -269,9 +195,7 @@ def install(quiet=False, verbose=None):
         from tensorflow.python.util import deprecation
         deprecation._PRINT_DEPRECATION_WARNINGS = False  # TF1 names are what the script uses
     if not quiet:
-        _restore_numpy_aliases()
-        _restore_reshape_newshape()
-        _restore_set_window_title()
+        drift.install()
     if isinstance(sys.modules.get("tensorflow"), _TF1Module):
         return sys.modules["tensorflow"]
     shim = _TF1Module(tf1, real_tf)
