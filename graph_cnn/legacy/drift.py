@@ -484,3 +484,13 @@ METHODS = {"get_feature_names": ("get_feature_names_out()", "scikit-learn 1.2"),
            "set_window_title": ("canvas.manager.set_window_title", "matplotlib 3.6"),
            "tostring_rgb": ("buffer_rgba()", "Matplotlib 3.10"),
            "set_axis_bgcolor": ("set_facecolor", "Matplotlib 2.2")}
+# what replaced names that moved and that the runner does not give back, for ``legacy --check``
+SUGGEST = {
+    "sklearn.preprocessing.Imputer": "sklearn.impute.SimpleImputer",
+    "numpy.find_common_type": "np.result_type",
+    "numpy.asfarray": "np.asarray(a, dtype=float)",
+    "numpy.issubclass_": "issubclass",
+    "numpy.sctypes": "the types by name (np.float32, ...)",
+    "sklearn.datasets.load_boston": "another data set (removed in scikit-learn 1.2)",
+    "sklearn.externals": "the package itself (joblib, six)",
+}
