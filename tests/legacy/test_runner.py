@@ -247,6 +247,7 @@ def test_from_contrib_import_a_missing_module_is_the_one_line_of_tf_contrib(tmp_
                       "from tensorflow.contrib import lite\n")
     result = run_cli("legacy", script)
     assert result.returncode == 1
+    assert result.stderr.splitlines()[0] == "Traceback (most recent call last):"  # no chatter
     assert _stderr_lines(result)[-1] == (
         "ModuleNotFoundError: tf.contrib.lite is not provided by graph_cnn's TF1 layer; "
         "`graph-cnn legacy --check SCRIPT` lists every such name a script uses")
