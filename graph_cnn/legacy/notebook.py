@@ -18,6 +18,7 @@ import re
 import signal
 import sys
 import tempfile
+import types
 import warnings
 from pathlib import Path
 
@@ -156,13 +157,14 @@ def run(path, data_dir=None, kernel_name="python3", timeout=None, verbose=False)
         os.environ["GRAPH_CNN_LEGACY_VERBOSE"] = "1"  # the kernel shows TF's deprecations
     with _kernel_stderr(verbose) as stderr:
         try:
-            client.execute(**({} if stderr is None else {"stderr": stderr}))
+            client.execute(**({} if stderr.file is None else {"stderr": stderr.file}))
             if client.stopped_by:  # a signal between two cells
                 raise DeadKernelError("Kernel stopped")
         except (CellExecutionError, CellControlSignal, DeadKernelError, RuntimeError) as exc:
             stopped = reached[-1] if reached else 0
             line, code, reason = _stop_line(path, client, exc, stopped, len(nb.cells), timeout)
             print(line, file=sys.stderr)
+            stderr.keep = code == 1  # a cell's error or a dead kernel: what the kernel said
             _mark_not_run(nb, set(reached), stopped, reason)
         finally:
             with warnings.catch_warnings():
@@ -174,20 +176,24 @@ def run(path, data_dir=None, kernel_name="python3", timeout=None, verbose=False)
 
 @contextlib.contextmanager
 def _kernel_stderr(verbose):
-    """A file for the kernel's stderr, whose lines are written back after the run less the
-    kernel's and TensorFlow's start-up chatter; None (the kernel shares ours) when verbose."""
+    """Where the kernel's stderr goes: ``.file``, whose lines are written back after the run
+    less the kernel's and TensorFlow's start-up chatter, all of them dropped when ``.keep`` is
+    set false (a run we stopped: the kernel's complaints about being shut down); ``.file`` is
+    None (the kernel shares ours) when verbose."""
     if verbose:
-        yield None
+        yield types.SimpleNamespace(file=None, keep=True)
         return
     from graph_cnn import quiet
 
     with tempfile.TemporaryFile() as capture:
+        stderr = types.SimpleNamespace(file=capture, keep=True)
         try:
-            yield capture
+            yield stderr
         finally:
             capture.seek(0)
             kept = [line for line in capture.read().decode(errors="replace")
                     .splitlines(keepends=True)
                     if line.strip() and not quiet.is_chatter(line)
                     and not _KERNEL_CHATTER.match(line)]
-            sys.stderr.write("".join(kept))
+            if stderr.keep:
+                sys.stderr.write("".join(kept))
