@@ -26,7 +26,7 @@ def cmd_legacy(args):
         lines, code = check.report(args.script)
         print("\n".join(lines))
         return code
-    return runner.run(args.script, args.args, data_dir=args.data_dir)
+    return runner.run(args.script, args.args, data_dir=args.data_dir, verbose=args.verbose)
 
 
 def cmd_list(args):
@@ -324,8 +324,10 @@ def build_parser():
                              "what it uses that is not provided.")
     p.add_argument("--data-dir", metavar="DIR", help="MNIST folder for the script's loaders")
     p.add_argument("--check", action="store_true",
-                   help="run nothing: list each TensorFlow name the script uses that graph_cnn "
-                        "does not provide, with its line (exit 0 when there is none)")
+                   help="run nothing: read the script and the modules of its own it imports "
+                        "and list each TensorFlow name graph_cnn does not provide and each "
+                        "NumPy/SciPy/scikit-learn/matplotlib name that moved, with file and "
+                        "line (exit 0 when nothing would stop it)")
     p.add_argument("script", metavar="SCRIPT", help="the TF1 Python script or Jupyter notebook")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARG",
                    help="arguments passed to the script")
