@@ -1,6 +1,6 @@
 """What ``predict``'s not-a-digit check catches, measured on pictures made here
-(tests/tools/picture_set.py); the table README gives is this test's output
-(``python -m pytest -s tests/tools/test_digit_check.py``), and the test holds README to it."""
+(tests/tools/picture_set.py); the table docs/reproductions.md gives is this test's output
+(``python -m pytest -s tests/tools/test_digit_check.py``), and the test holds the page to it."""
 
 import numpy as np
 import pytest
@@ -11,7 +11,7 @@ from graph_cnn.data import mnist
 from graph_cnn.errors import DataError
 from graph_cnn.tools import digit_check, digits
 
-# category: (answered "not a digit", pictures), as README states them
+# category: (answered "not a digit", pictures), as docs/reproductions.md states them
 DOCUMENTED = {"letters": (0, 39), "look-alike letters": (0, 12), "symbols": (2, 22),
               "text lines": (8, 8), "text pages": (4, 8), "noise": (9, 9),
               "boxed digits": (19, 20), "typed digits": (0, 20), "MNIST digits": (0, 200)}
