@@ -236,8 +236,9 @@ def _add_diff_arguments(parser):
                         help="with --diff: run it N times and judge each figure against their "
                              "spread")
     parser.add_argument("--test-size", type=int, metavar="N",
-                        help="with --diff: accuracies on lines naming a test set, printed without "
-                             "their count, are over N examples (their binomial term)")
+                        help="with --diff: accuracies printed without their count, on lines "
+                             "naming no training, batch or validation set, are over N examples "
+                             "(the test set; their binomial term)")
     parser.add_argument("--json", metavar="PATH", help="with --diff: write the report as JSON")
     parser.add_argument("--markdown", metavar="PATH",
                         help="with --diff: write the report as Markdown")

@@ -34,8 +34,10 @@ from graph_cnn.legacy import printed
 
 IMAGE_THRESHOLD = 0.02  # mean absolute pixel difference, as a share of full scale
 SIMILAR_TEMPLATES = 0.6  # two lines in the same place whose templates are this alike are paired
-_SEEDS = re.compile(r"\b(set_random_seed|random\.set_seed|random\.seed|RandomState|manual_seed)"
-                    r"\s*\(|\b(seed)\s*=\s*\d")
+# The generators an old program may seed; NumPy's also orders input_data's batches.
+_SEEDERS = {"TensorFlow": r"\b(?:set_random_seed|random\.set_seed)\s*\(|\bseed\s*=\s*\d",
+            "NumPy": r"\b(?:np|numpy)\.random\.seed\s*\(",
+            "Python's random": r"(?<![.\w])random\.seed\s*\("}
 _PACKAGE = str(Path(__file__).resolve().parents[1])
 
 
@@ -124,15 +126,23 @@ def _run_script(path, args, data_dir, test_size):
 
 # ---------------------------------------------------------------- matching
 
+def _key(template):
+    """What two lines must share to be the same line: the template's words and figure marks,
+    punctuation and spacing aside (``Epoch: # cost = #`` is ``Epoch: #, cost: #``)."""
+    return " ".join(re.findall(r"[^\W\d_]+\w*|#|<\w+>", template))
+
+
 def align(saved, new):
-    """``(pairs, only_new)``: for each saved line index the new line index it matches (or None)
-    and whether only a similar template matched; the new lines matched by none."""
-    a, b = [line.template for line in saved], [line.template for line in new]
+    """``(pairs, only_new)``: for each saved line index the new line index it matches and
+    whether their templates differ (in punctuation, or only alike); the new lines matched by
+    none. Lines are matched in order by their templates' words; what is left in the same place
+    on both sides is paired when its templates are alike and it has as many figures."""
+    a, b = [_key(line.template) for line in saved], [_key(line.template) for line in new]
     pairs, used = {}, set()
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         if tag == "equal":
             for k in range(i2 - i1):
-                pairs[i1 + k] = (j1 + k, False)
+                pairs[i1 + k] = (j1 + k, saved[i1 + k].template != new[j1 + k].template)
                 used.add(j1 + k)
         elif tag == "replace":
             for k in range(min(i2 - i1, j2 - j1)):
@@ -300,14 +310,23 @@ def emulated_names(source, imports=""):
 
 
 def seeds_said(blocks):
-    """How the program seeds itself, as the report says it."""
-    found = [(b.key, m.group(1) or m.group(2)) for b in blocks for m in _SEEDS.finditer(b.source)]
-    if found:
-        where = ", ".join(f"{text} in {key}" for key, text in list(dict.fromkeys(found))[:4])
-        return (f"the program sets its own seeds ({where}): every run uses them; runs can still "
-                f"differ where TensorFlow's threads sum in a different order")
-    return ("the program sets no seed: each run is a fresh process, so TensorFlow and NumPy "
-            "draw new seeds every run")
+    """Which random generators the program seeds, and so what varies between runs."""
+    set_, unset = [], []
+    for name, pattern in _SEEDERS.items():
+        found = [(b, m) for b in blocks for m in re.finditer(pattern, b.source)]
+        if not found:
+            unset.append(name)
+            continue
+        block, match = found[0]
+        where = (f"on line {block.source.count(chr(10), 0, match.start()) + 1}"
+                 if block.key == "output" else f"in {block.key}")
+        set_.append(f"{name}'s ({match.group(0).rstrip('(= ')} {where})")
+    said = f"seeds set: {', '.join(set_)}" if set_ else "the program sets no seed"
+    if unset:
+        names = ", ".join(unset[:-1]) + " and " * (len(unset) > 1) + unset[-1]
+        said += (f"; {names} unseeded: drawn fresh in every run (a fresh "
+                 f"{'kernel' if blocks[0].key != 'output' else 'process'} each)")
+    return said
 
 
 # ---------------------------------------------------------------- the report
@@ -331,7 +350,8 @@ def _now(row):
         return _now(row | {"runs": row["runs_seen"]}) + f" (in {row['runs_seen']} of {row['runs']} runs)"
     if row["verdict"] == "same":
         return row["saved"] + (f" (all {row['runs_seen']} runs)" if row["runs_seen"] > 1 else "")
-    extra = int(row["runs_seen"] > 1 or row["mean"] != round(row["mean"]))
+    decimals = len(row["saved"].rstrip("%").partition(".")[2])
+    extra = int(decimals < 4 and (row["runs_seen"] > 1 or row["mean"] != round(row["mean"])))
     mean = _number(row["mean"], row["saved"], extra)
     if row["runs_seen"] > 1:
         return f"{mean} ± {_number(row['sd'], row['saved'], extra)}"

@@ -157,9 +157,10 @@ def _mark_counts(text, figures):
 
 
 def mark_test_accuracy(line, n):
-    """Accuracies on a line naming a test set, without a printed count, measured on ``n``."""
+    """Accuracies printed without their count, on a line that names no training, batch or
+    validation set, measured on the ``n`` examples of the test set."""
     words = line.template.lower()
-    if "acc" not in words or "test" not in words:
+    if "acc" not in words or any(w in words for w in ("train", "batch", "valid")):
         return
     for figure in line.figures:
         if figure.n is None and figure.text.endswith("%") and 0 <= figure.value <= 100:

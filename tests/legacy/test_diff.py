@@ -110,8 +110,12 @@ def test_plots_of_the_same_size_are_compared_pixel_by_pixel():
 
 def test_seeds_are_read_from_the_program():
     blocks = [diff.Block("cell 2", [], source="tf.set_random_seed(1)\nnp.random.seed(0)")]
-    assert "set_random_seed in cell 2, random.seed in cell 2" in diff.seeds_said(blocks)
-    assert "sets no seed" in diff.seeds_said([diff.Block("output", [], source="print(1)")])
+    assert diff.seeds_said(blocks) == (
+        "seeds set: TensorFlow's (set_random_seed in cell 2), NumPy's (np.random.seed in cell 2); "
+        "Python's random unseeded: drawn fresh in every run (a fresh kernel each)")
+    said = diff.seeds_said([diff.Block("output", [], source="import random\nrandom.seed(3)")])
+    assert said.startswith("seeds set: Python's random's (random.seed on line 2); TensorFlow and "
+                           "NumPy unseeded")
 
 
 SCRIPT = """import time
@@ -193,3 +197,19 @@ def test_a_notebook_saved_by_an_older_run_of_its_code(tmp_path):
     marks = [c for c in executed.cells if c.cell_type == "markdown" and "--diff" in c.source]
     assert len(marks) == 2 and "step #, loss #" in marks[0].source
     assert executed.cells[3].metadata["graph_cnn_diff"][0]["verdict"] == "differs"
+
+
+def test_old_notebooks_as_pytest_tests(tmp_path):
+    import subprocess
+    import sys
+
+    for name, saved in (("still_right", "sum 2\n"), ("now_wrong", "sum 3\n")):
+        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
+            "print('sum', 1 + 1)", outputs=[nbformat.v4.new_output(
+                "stream", name="stdout", text=saved)])]), tmp_path / f"{name}.ipynb")
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
+                           "graph_cnn.legacy.pytest_plugin", "--nbdiff", str(tmp_path)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=600, check=False)
+    assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
+    assert "0 of 1 printed figures reproduced; 1 differ" in done.stdout
+    assert "cell 1 `sum #`: saved 3, now 2 (spread unknown)" in done.stdout
