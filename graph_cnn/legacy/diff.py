@@ -33,6 +33,7 @@ from graph_cnn.errors import GraphCnnError
 from graph_cnn.legacy import printed
 
 IMAGE_THRESHOLD = 0.02  # mean absolute pixel difference, as a share of full scale
+ASPECT_TOLERANCE = 0.02  # images whose width/height agree this closely are compared resized
 SIMILAR_TEMPLATES = 0.6  # two lines in the same place whose templates are this alike are paired
 # The generators an old program may seed; NumPy's also orders input_data's batches.
 _SEEDERS = {"TensorFlow": r"\b(?:set_random_seed|random\.set_seed)\s*\(|\bseed\s*=\s*\d",
@@ -204,29 +205,34 @@ def compare_blocks(saved_blocks, runs_blocks):
 
 def compare_images(saved_blocks, new_blocks):
     """Each saved PNG against the new run's PNG in the same place: the mean absolute pixel
-    difference when both have the same size, else why not."""
+    difference (a share of full scale) when both have the same shape, the new one resized to
+    the saved size first (today's matplotlib may draw at another dpi); else why not."""
     import base64
 
     import numpy as np
     from PIL import Image
 
-    def pixels(data):
-        return np.asarray(Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB"), float)
+    def image(data):
+        return Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
 
     found = []
     for saved, new in zip(saved_blocks, new_blocks):
-        for k, image in enumerate(saved.images):
+        for k, data in enumerate(saved.images):
             entry = {"where": saved.key, "image": k + 1}
             if k >= len(new.images):
                 found.append(entry | {"verdict": "only in the saved run"})
                 continue
-            old_px, new_px = pixels(image), pixels(new.images[k])
-            if old_px.shape != new_px.shape:
-                found.append(entry | {"verdict": "not compared", "why": (
-                    f"sizes differ ({old_px.shape[1]}x{old_px.shape[0]} saved, "
-                    f"{new_px.shape[1]}x{new_px.shape[0]} now)")})
-                continue
-            difference = float(np.abs(old_px - new_px).mean() / 255)
+            old_image, new_image = image(data), image(new.images[k])
+            (w, h), (nw, nh) = old_image.size, new_image.size
+            if (w, h) != (nw, nh):
+                if abs(w / h - nw / nh) > ASPECT_TOLERANCE * w / h:
+                    found.append(entry | {"verdict": "not compared", "why": (
+                        f"shapes differ ({w}x{h} saved, {nw}x{nh} now)")})
+                    continue
+                entry["resized_from"] = f"{nw}x{nh}"
+                new_image = new_image.resize((w, h), Image.Resampling.BOX)
+            difference = float(np.abs(np.asarray(old_image, float)
+                                      - np.asarray(new_image, float)).mean() / 255)
             found.append(entry | {"mean_abs_difference": difference,
                                   "verdict": "similar" if difference <= IMAGE_THRESHOLD
                                   else "differs"})
@@ -382,8 +388,11 @@ def summary_line(rows, only_new, left_out, images, failures):
 
 
 def _where(row):
-    """``cell 4:2 #3``: the cell, its line (as read, arrays joined) and the figure's place."""
+    """``cell 4:2 #3``: the cell, its line (as read: blank lines dropped, an array's lines
+    joined) and the figure's place in it; ``line 2 #3`` in a script's output."""
     figure = f" #{row['figure']}" if "figure" in row else ""
+    if row["where"] == "output":
+        return f"line {row['line']}{figure}"
     return f"{row['where']}:{row['line']}{figure}"
 
 
@@ -425,7 +434,8 @@ def _notes(report):
     notes = []
     for e in report["evidence"]:
         names = ", ".join(e["emulated"]) or "none"
-        notes.append(f"{e['where']}: {e['differ']} figures differ; names the layer emulates "
+        where = "the script" if e["where"] == "output" else e["where"]
+        notes.append(f"{where}: {e['differ']} figures differ; names the layer emulates "
                      f"there: {names}" + (f"; in earlier cells: {', '.join(e['earlier'])}"
                                           if e.get("earlier") else ""))
     kinds = {}
@@ -439,6 +449,8 @@ def _notes(report):
         said = (f"mean absolute pixel difference {image['mean_abs_difference']:.4f} "
                 f"(threshold {IMAGE_THRESHOLD})" if "mean_abs_difference" in image
                 else image.get("why", ""))
+        if "resized_from" in image:
+            said += f", the new one resized from {image['resized_from']}"
         notes.append(f"image {image['image']} of {image['where']}: {image['verdict']} {said}")
     for failure in report["failures"]:
         notes.append(f"run {failure['run']} stopped: {failure['error']}")

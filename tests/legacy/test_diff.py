@@ -101,11 +101,14 @@ def test_plots_of_the_same_size_are_compared_pixel_by_pixel():
     rng = np.random.default_rng(0)
     picture = rng.integers(0, 255, (20, 30, 3))
     saved = diff.Block("cell 1", [], [_png(picture), _png(picture), _png(picture)])
+    smooth = np.kron(rng.integers(0, 255, (10, 15, 3)), np.ones((2, 2, 1)))  # 20x30
+    saved = diff.Block("cell 1", [], [_png(picture), _png(picture), _png(picture), _png(smooth)])
     now = diff.Block("cell 1", [], [_png(np.clip(picture + 2, 0, 255)), _png(255 - picture),
-                                    _png(picture[:10])])
+                                    _png(picture[:10]), _png(np.kron(smooth, np.ones((2, 2, 1))))])
     found = diff.compare_images([saved], [now])
-    assert [i["verdict"] for i in found] == ["similar", "differs", "not compared"]
-    assert "sizes differ (30x20 saved, 30x10 now)" in found[2]["why"]
+    assert [i["verdict"] for i in found] == ["similar", "differs", "not compared", "similar"]
+    assert "shapes differ (30x20 saved, 30x10 now)" in found[2]["why"]
+    assert found[3]["resized_from"] == "60x40"  # drawn at twice the dpi
 
 
 def test_seeds_are_read_from_the_program():
