@@ -435,7 +435,7 @@ def _notes(report):
     for e in report["evidence"]:
         names = ", ".join(e["emulated"]) or "none"
         where = "the script" if e["where"] == "output" else e["where"]
-        notes.append(f"{where}: {e['differ']} figures differ; names the layer emulates "
+        notes.append(f"{where}: {e['differ']} figures or lines differ; names the layer emulates "
                      f"there: {names}" + (f"; in earlier cells: {', '.join(e['earlier'])}"
                                           if e.get("earlier") else ""))
     kinds = {}

@@ -4,8 +4,8 @@ Each line becomes its template (its words with the numbers taken out, spacing no
 numbers in order; a NumPy array or list printed over several lines is read as one line, so its
 elements compare one by one. What says when, where or how fast a program ran, rather than what it
 computed, is recognised and left out: timings (durations, clock times, rates), dates, memory
-addresses, and the counters of progress bars. A line is read as a terminal shows it: colour codes
-dropped, ``\\r`` and backspaces applied.
+addresses, and the counters of progress bars; so are TensorFlow's log records. A line is read as
+a terminal shows it: colour codes dropped, ``\\r`` and backspaces applied.
 """
 
 import re
@@ -17,6 +17,7 @@ _FIGURE = re.compile(rf"(?<![\w.])(?:(?<![\w.)\]])-)?{NUMBER}(?![\w])%?|(?<![\w.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _UNIT = (r"ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|hours?|h")
 _PROGRESS_BAR = re.compile(r"\[[=>.\s]*[=>][=>.\s]*\]|\d+%\||[█▏▎▍▌▋▊▉]")
+_LOG_RECORD = re.compile(r"(?:WARNING|INFO|ERROR|DEBUG):tensorflow:")
 _COUNT = re.compile(r"\(\s*(\d+)\s*/\s*(\d+)\s*\)")
 
 # (kind, pattern, why it is left out); the first pattern to claim a stretch of text wins.
@@ -169,8 +170,31 @@ def mark_test_accuracy(line, n):
             figure.n = n
 
 
+def without_tensorflow_logs(text):
+    """``text`` without TensorFlow's log records, which reach stdout in a notebook kernel and
+    differ between TensorFlow versions by design: a ``WARNING:tensorflow:`` (INFO, ERROR) line
+    and, for a deprecation, its "Instructions for updating:" text (to its first full stop, and
+    a "See `...`" line after a blank)."""
+    lines, kept, i = text.split("\n"), [], 0
+    while i < len(lines):
+        if not _LOG_RECORD.match(lines[i]):
+            kept.append(lines[i])
+            i += 1
+            continue
+        i += 1
+        if i < len(lines) and lines[i].strip() == "Instructions for updating:":
+            i += 1
+            while i < len(lines) and lines[i].strip() and not lines[i].rstrip().endswith("."):
+                i += 1
+            i += 1
+            if i + 1 < len(lines) and not lines[i].strip() and lines[i + 1].startswith("See `"):
+                i += 2
+    return "\n".join(kept)
+
+
 def read(text, test_size=None):
     """The :class:`Line` s of printed ``text``."""
+    text = without_tensorflow_logs(text)
     lines = [read_line(t) for t in _joined_brackets(terminal_lines(text))]
     if test_size:
         for line in lines:

@@ -34,6 +34,13 @@ def test_a_line_is_its_template_and_its_numbers_with_timings_and_addresses_left_
     wide, narrow = printed.read("[[ 0.1   12.5 ]\n [ 3.    -4.25]]"), printed.read("[[0.1 2.]\n [3. 4.]]")
     assert len(wide) == len(narrow) == 1 and wide[0].template == narrow[0].template
     assert [f.value for f in wide[0].figures] == [0.1, 12.5, 3.0, -4.25]
+    # TensorFlow's log records (on stdout in a kernel) are not the program's output
+    logged = ("WARNING:tensorflow:From x.py:3: softmax (from nn_ops) is deprecated.\n"
+              "Instructions for updating:\nFuture versions will allow gradients to flow\n"
+              "into the labels.\n\nSee `tf.nn.softmax_v2`.\n\nStep 1, loss 0.5\n"
+              "WARNING:tensorflow:From y.py:9: to_int32 is deprecated.\n"
+              "Instructions for updating:\nUse tf.cast instead.\nStep 2, loss 0.4\n")
+    assert [line.text for line in printed.read(logged)] == ["Step 1, loss 0.5", "Step 2, loss 0.4"]
     # a progress bar redrawn with \r and backspaces is read as the terminal shows it
     assert [line.template for line in printed.read("step 1\rstep 2\ndone\b\bes\n")] == [
         "step #", "does"]
