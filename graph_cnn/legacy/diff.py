@@ -10,8 +10,10 @@ over a known count. A figure that differs comes with the run-to-run spread and t
 names its cell uses that the layer emulates rather than runs natively (``check``'s lookup), so
 "TensorFlow's kernels changed" can be told from "the layer is wrong".
 
-Only stdout and results are compared (stderr holds warnings and logs, which differ between
-TensorFlow versions by design); images are compared when both runs saved a PNG of the same size.
+Only stdout, results and errors are compared (stderr, and TensorFlow's warnings on a kernel's
+stdout, differ between TensorFlow versions by design). A plot is compared pixel by pixel with the
+saved PNG in the same place when their shapes agree (resized when drawn at another dpi). Not
+done: stderr, rich outputs other than text and PNG, and a script's lines matched to its code.
 """
 
 import contextlib
@@ -102,14 +104,27 @@ def log_text(path):
 # ---------------------------------------------------------------- running
 
 def _run_notebook(path, data_dir, test_size):
+    """One run of the notebook in a fresh kernel, from a copy without its outputs (so a cell
+    that never ran, after one that raised, shows nothing rather than its saved outputs); the
+    copy sits beside it, for the paths the notebook opens, and is removed after."""
     import nbformat
 
     from graph_cnn.legacy import notebook
 
-    with contextlib.redirect_stdout(io.StringIO()):
-        code = notebook.run(path, data_dir=data_dir)
-    nb = nbformat.read(str(notebook.executed_path(path)), as_version=4)
-    return notebook_blocks(nb, test_size), code
+    nb = nbformat.read(str(path), as_version=4)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+    scratch = path.with_name(f".{path.stem}.graph-cnn-diff.ipynb")
+    try:
+        fileio.write_text(scratch, nbformat.writes(nb))
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            code = notebook.run(scratch, data_dir=data_dir)
+        executed = nbformat.read(str(notebook.executed_path(scratch)), as_version=4)
+    finally:
+        for leftover in (scratch, notebook.executed_path(scratch)):
+            leftover.unlink(missing_ok=True)
+    return notebook_blocks(executed, test_size), code, executed
 
 
 def _run_script(path, args, data_dir, test_size):
@@ -122,7 +137,8 @@ def _run_script(path, args, data_dir, test_size):
         tail = [line for line in done.stderr.splitlines() if line.strip()]
         error = tail[-1] if tail else f"exit code {done.returncode}"
     return [Block("output", printed.read(done.stdout, test_size), error=error,
-                  source=Path(path).read_text(encoding="utf-8", errors="replace"))], done.returncode
+                  source=Path(path).read_text(encoding="utf-8", errors="replace"))], \
+        done.returncode, None
 
 
 # ---------------------------------------------------------------- matching
@@ -400,8 +416,10 @@ def _cut(text, width):
     return text if len(text) <= width else text[:width - 1] + "…"
 
 
-def text_table(rows, everything=False, limit=60):
-    shown = [r for r in rows if everything or r["verdict"] not in ("same", "reproduced")]
+def text_table(rows, limit=60):
+    """The table printed on the terminal: every row, or beyond ``limit`` rows those that
+    were not reproduced."""
+    shown = [r for r in rows if r["verdict"] not in ("same", "reproduced")]
     if len(rows) <= limit:
         shown = rows
     header = f"{'where':14s} {'template':40s} {'saved':>12s}  {'now':24s} {'difference':>11s}"
@@ -472,15 +490,15 @@ def _evidence(saved_blocks, rows):
     return evidence
 
 
-def _mark_notebook(path, report):
-    """The executed notebook beside ``path``, each cell with differing figures followed by a
-    markdown cell naming them (and its metadata ``graph_cnn_diff`` holding the rows)."""
+def _mark_notebook(nb, path, report):
+    """The last run's notebook ``nb``, written beside ``path`` as the runner writes it, each
+    cell with differing figures followed by a markdown cell naming them (and its metadata
+    ``graph_cnn_diff`` holding the rows)."""
     import nbformat
 
     from graph_cnn.legacy import notebook
 
     out = notebook.executed_path(path)
-    nb = nbformat.read(str(out), as_version=4)
     bad = {}
     for r in report["figures"]:
         if r["verdict"] in ("differs", "line only in the saved run"):
@@ -533,8 +551,8 @@ def diff(path, runs=1, against=None, args=(), data_dir=None, test_size=None):
     all_runs, failures = [], []
     for k in range(runs):
         print(f"graph-cnn legacy --diff: run {k + 1} of {runs} of {path.name}", file=sys.stderr)
-        blocks, code = (_run_notebook(path, data_dir, test_size) if is_notebook
-                        else _run_script(path, args, data_dir, test_size))
+        blocks, code, executed = (_run_notebook(path, data_dir, test_size) if is_notebook
+                                  else _run_script(path, args, data_dir, test_size))
         all_runs.append(blocks)
         errors = [f"{b.key}: {b.error}" for b in blocks if b.error]
         if code or errors:
@@ -546,7 +564,7 @@ def diff(path, runs=1, against=None, args=(), data_dir=None, test_size=None):
               "left_out": left_out, "images": images, "failures": failures}
     report["evidence"] = _evidence(saved, rows)
     report["summary"] = summary_line(rows, only_new, left_out, images, failures)
-    report["executed"] = str(_mark_notebook(path, report)) if is_notebook else None
+    report["executed"] = str(_mark_notebook(executed, path, report)) if is_notebook else None
     return report
 
 

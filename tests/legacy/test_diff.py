@@ -2,6 +2,7 @@
 scripts of our own with differences made on purpose."""
 
 import base64
+import importlib.metadata
 import io
 import json
 import shutil
@@ -132,6 +133,7 @@ SCRIPT = """import time
 import numpy as np
 import tensorflow as tf
 
+print("TensorFlow", tf.__version__)
 start = time.time()
 x = tf.constant([[1.0, 2.0], [3.0, 4.0]])
 with tf.Session() as sess:
@@ -142,7 +144,8 @@ with tf.Session() as sess:
     print(product)
 print("took %.2f s" % (time.time() - start))
 """
-LOG = """loss 7.6000
+LOG = """TensorFlow 1.4.0
+loss 7.6000
 accuracy 0.75 (3 / 4)
 Model saved in /tmp/model.ckpt
 [[  7.  10.]
@@ -160,19 +163,20 @@ def test_a_script_against_its_saved_log_from_the_command_line(tmp_path):
                      "--markdown", markdown_path)
     assert result.returncode == 1, result.stderr[-2000:]  # something differs
     first = result.stdout.splitlines()[0]
-    assert first == ("6 of 8 printed figures reproduced; 2 differ; 1 line (0 figures) only in "
+    assert first == ("6 of 9 printed figures reproduced; 3 differ; 1 line (0 figures) only in "
                      "the saved run; 1 timings, dates, addresses or counters left out"), first
     report = json.loads(report_path.read_text())
     verdicts = [(r["saved"], r["verdict"]) for r in report["figures"] if "figure" in r]
     assert ("7.6000", "differs") in verdicts and ("99.", "differs") in verdicts  # loss is 7.5
     assert ("0.75", "same") in verdicts and ("15.", "same") in verdicts
     assert [e["emulated"] for e in report["evidence"]] == [["tf.contrib.layers.flatten"]]
-    assert markdown_path.read_text().startswith("**6 of 8 printed figures reproduced")
+    assert markdown_path.read_text().startswith("**6 of 9 printed figures reproduced")
     # the same log, corrected, reproduces: the helper for test suites passes
-    log.write_text(LOG.replace("7.6000", "7.5000").replace("99.", "22.").replace(
-        "Model saved in /tmp/model.ckpt\n", ""))
+    version = importlib.metadata.version("tensorflow")
+    log.write_text(LOG.replace("1.4.0", version).replace("7.6000", "7.5000").replace(
+        "99.", "22.").replace("Model saved in /tmp/model.ckpt\n", ""))
     assert diff.assert_reproduces(script, against=log)["summary"].startswith(
-        "8 of 8 printed figures reproduced; 0 differ")
+        "9 of 9 printed figures reproduced; 0 differ")
 
 
 def test_bad_input_is_one_line(tmp_path):
@@ -213,13 +217,25 @@ def test_old_notebooks_as_pytest_tests(tmp_path):
     import subprocess
     import sys
 
-    for name, saved in (("still_right", "sum 2\n"), ("now_wrong", "sum 3\n")):
-        nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(
-            "print('sum', 1 + 1)", outputs=[nbformat.v4.new_output(
-                "stream", name="stdout", text=saved)])]), tmp_path / f"{name}.ipynb")
+    def cell(code, saved):
+        return nbformat.v4.new_code_cell(code, outputs=[nbformat.v4.new_output(
+            "stream", name="stdout", text=saved)] if saved else [])
+
+    nbformat.write(nbformat.v4.new_notebook(cells=[cell("print('sum', 1 + 1)", "sum 2\n")]),
+                   tmp_path / "still_right.ipynb")
+    # now wrong in its first cell; its second raises, so the third, whose saved output the
+    # runner would otherwise leave in place, printed nothing this time
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        cell("print('sum', 1 + 1)", "sum 3\n"), cell("raise ValueError('boom')", None),
+        cell("print('sum', 2 + 2)", "sum 4\n")]), tmp_path / "now_wrong.ipynb")
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-p",
                            "graph_cnn.legacy.pytest_plugin", "--nbdiff", str(tmp_path)],
                           capture_output=True, text=True, cwd=tmp_path, timeout=600, check=False)
     assert "1 failed, 1 passed" in done.stdout, done.stdout[-3000:] + done.stderr[-2000:]
-    assert "0 of 1 printed figures reproduced; 1 differ" in done.stdout
+    assert ("0 of 2 printed figures reproduced; 1 differ; 1 line (1 figures) only in the saved "
+            "run; 1 line only in the new run; 1 run stopped with an error") in done.stdout
     assert "cell 1 `sum #`: saved 3, now 2 (spread unknown)" in done.stdout
+    assert "run 1: cell 2: ValueError: boom" in done.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == [  # no scratch copy left behind
+        "now_wrong.executed.ipynb", "now_wrong.ipynb", "still_right.executed.ipynb",
+        "still_right.ipynb"]
