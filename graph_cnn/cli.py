@@ -230,8 +230,9 @@ IDS_HELP = "pipeline id ('graph-cnn list' shows them)"
 
 def _add_diff_arguments(parser):
     """The options of ``legacy --diff``."""
-    parser.add_argument("--against", metavar="LOG",
-                        help="with --diff and a script: the text it printed in the saved run")
+    parser.add_argument("--against", metavar="PATH",
+                        help="with --diff and a script: what it printed in the saved run (a "
+                             "log, a README excerpt, a comment block)")
     parser.add_argument("--runs", type=int, default=1, metavar="N",
                         help="with --diff: run it N times and judge each figure against their "
                              "spread")
@@ -295,7 +296,7 @@ def build_parser():
                         "does not provide, with its line (exit 0 when there is none)")
     p.add_argument("--diff", action="store_true",
                    help="run it and match every printed figure to its saved outputs (a "
-                        "notebook's own, a script's --against LOG), judged as compare judges; "
+                        "notebook's own, a script's --against PATH), judged as compare judges; "
                         "exit 1 when one differs")
     _add_diff_arguments(p)
     p.add_argument("script", metavar="SCRIPT", help="the TF1 Python script or Jupyter notebook")
