@@ -460,7 +460,7 @@ def _notes(report):
     for item in report["left_out"]:
         kinds.setdefault(item["kind"], []).append(item["text"])
     for kind, texts in kinds.items():
-        notes.append(f"left out: {len(texts)} {kind}s (e.g. '{texts[0]}'): {printed.WHY[kind]}")
+        notes.append(f"left out: {len(texts)} × {kind} (e.g. '{texts[0]}'): {printed.WHY[kind]}")
     for line in report["only_in_new_run"][:20]:
         notes.append(f"only in the new run: {line['where']}: {line['text'][:100]}")
     for image in report["images"]:

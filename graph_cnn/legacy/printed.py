@@ -4,7 +4,8 @@ Each line becomes its template (its words with the numbers taken out, spacing no
 numbers in order; a NumPy array or list printed over several lines is read as one line, so its
 elements compare one by one. What says when, where or how fast a program ran, rather than what it
 computed, is recognised and left out: timings (durations, clock times, rates), dates, memory
-addresses, and the counters of progress bars; so are TensorFlow's warnings. A line is read as
+addresses, temporary folders' names, and the counters of progress bars; so are TensorFlow's
+warnings. NumPy 2's scalar reprs (``np.float32(0.5)``) are read as NumPy 1 printed them (``0.5``). A line is read as
 a terminal shows it: colour codes dropped, ``\\r`` and backspaces applied.
 """
 
@@ -17,11 +18,15 @@ _FIGURE = re.compile(rf"(?<![\w.])(?:(?<![\w.)\]])-)?{NUMBER}(?![\w])%?|(?<![\w.
 _ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 _UNIT = (r"ms|us|µs|ns|s|secs?|seconds?|mins?|minutes?|hours?|h")
 _PROGRESS_BAR = re.compile(r"\[[=>.\s]*[=>][=>.\s]*\]|\d+%\||[█▏▎▍▌▋▊▉]")
+# NumPy 2 prints a scalar in a list or dict as np.float32(0.5) where NumPy 1 printed 0.5.
+_NUMPY_SCALAR = re.compile(r"\bnp\.(?:float|int|uint|complex)\d*\(([^()]*)\)|\bnp\.(?:True|False)_\b")
 _LOG_RECORD = re.compile(r"WARNING:tensorflow:")
 _COUNT = re.compile(r"\(\s*(\d+)\s*/\s*(\d+)\s*\)")
 
 # (kind, pattern, why it is left out); the first pattern to claim a stretch of text wins.
 LEFT_OUT = (
+    ("temporary path", re.compile(r"(?:/tmp|/var/folders/[\w/]+|\\Temp)[/\\]tmp[\w-]+"),
+     "a temporary folder's name: drawn anew in every run"),
     ("address", re.compile(r"\b0x[0-9a-fA-F]+\b"),
      "a memory address: where Python put an object, different in every run"),
     ("date", re.compile(r"\b\d{4}-\d\d-\d\d(?:[ T_-]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?\b"),
@@ -117,6 +122,8 @@ def _value(text):
 
 def read_line(text):
     """The :class:`Line` of one printed line."""
+    text = _NUMPY_SCALAR.sub(lambda m: m.group(1) if m.group(1) is not None else m.group(0)[3:-1],
+                             text)
     spans = _spans(text)
     pieces, figures, left_out, at = [], [], [], 0
     marks = [(s, e, f"<{kind}>") for s, e, kind in spans]

@@ -30,6 +30,11 @@ def test_a_line_is_its_template_and_its_numbers_with_timings_and_addresses_left_
     assert [kind for kind, _ in line.left_out] == ["date", "address"]
     assert [f.text for f in line.figures] == ["0"]  # conv2d_1 is a name, not a figure
     assert printed.read_line("Time usage: 0:00:14").left_out == [("timing", "0:00:14")]
+    line = printed.read_line("Saving checkpoints for 1 into /tmp/tmpu7vjLA/model.ckpt.")
+    assert line.left_out == [("temporary path", "/tmp/tmpu7vjLA")]
+    # NumPy 2's scalar reprs are read as NumPy 1 printed them
+    assert printed.read_line("{'acc': np.float32(0.91), 'step': np.int64(7), 'ok': np.True_}") \
+        .template == printed.read_line("{'acc': 0.9189, 'step': 1000, 'ok': True}").template
     # a NumPy array printed over lines is one line, compared element by element, whatever
     # its column widths
     wide, narrow = printed.read("[[ 0.1   12.5 ]\n [ 3.    -4.25]]"), printed.read("[[0.1 2.]\n [3. 4.]]")
