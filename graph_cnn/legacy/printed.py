@@ -193,6 +193,8 @@ def without_tensorflow_logs(text):
         i += 1
         if i < len(lines) and lines[i].strip() == "Instructions for updating:":
             i += 1
+            while i < len(lines) and not lines[i].strip():
+                i += 1
             while i < len(lines) and lines[i].strip() and not lines[i].rstrip().endswith("."):
                 i += 1
             i += 1

@@ -42,7 +42,7 @@ def test_a_line_is_its_template_and_its_numbers_with_timings_and_addresses_left_
     assert [f.value for f in wide[0].figures] == [0.1, 12.5, 3.0, -4.25]
     # TensorFlow's log records (on stdout in a kernel) are not the program's output
     logged = ("WARNING:tensorflow:From x.py:3: softmax (from nn_ops) is deprecated.\n"
-              "Instructions for updating:\nFuture versions will allow gradients to flow\n"
+              "Instructions for updating:\n\nFuture versions will allow gradients to flow\n"
               "into the labels.\n\nSee `tf.nn.softmax_v2`.\n\nStep 1, loss 0.5\n"
               "WARNING:tensorflow:From y.py:9: to_int32 is deprecated.\n"
               "Instructions for updating:\nUse tf.cast instead.\nStep 2, loss 0.4\n")
