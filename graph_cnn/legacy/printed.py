@@ -87,15 +87,19 @@ def terminal_lines(text):
     return lines
 
 
+def _depth(line):
+    return line.count("[") + line.count("{") - line.count("]") - line.count("}")
+
+
 def _joined_brackets(lines, limit=2000):
-    """Lines with an array or list printed over several lines joined into one."""
+    """Lines with an array, list or dict printed over several lines joined into one."""
     joined, i = [], 0
     while i < len(lines):
-        line, depth, j = lines[i], lines[i].count("[") - lines[i].count("]"), i
+        line, depth, j = lines[i], _depth(lines[i]), i
         while depth > 0 and j + 1 < len(lines) and j - i < limit:
             j += 1
             line += " " + lines[j].strip()
-            depth += lines[j].count("[") - lines[j].count("]")
+            depth += _depth(lines[j])
         joined.append(line)
         i = j + 1
     return joined

@@ -40,6 +40,8 @@ def test_a_line_is_its_template_and_its_numbers_with_timings_and_addresses_left_
     wide, narrow = printed.read("[[ 0.1   12.5 ]\n [ 3.    -4.25]]"), printed.read("[[0.1 2.]\n [3. 4.]]")
     assert len(wide) == len(narrow) == 1 and wide[0].template == narrow[0].template
     assert [f.value for f in wide[0].figures] == [0.1, 12.5, 3.0, -4.25]
+    assert [line.template for line in printed.read("{'accuracy': 0.9,\n 'loss': 0.33}")] == [
+        "{'accuracy': #, 'loss': #}"]  # a dict IPython wrapped
     # TensorFlow's log records (on stdout in a kernel) are not the program's output
     logged = ("WARNING:tensorflow:From x.py:3: softmax (from nn_ops) is deprecated.\n"
               "Instructions for updating:\n\nFuture versions will allow gradients to flow\n"
