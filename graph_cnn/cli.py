@@ -277,7 +277,7 @@ def _command(sub, name, summary, example, func, tensorflow=True, description="",
     parser = sub.add_parser(name, help=summary, description=textwrap.fill(description, 79),
                             epilog="example:\n  " + example,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(func=func, tensorflow=tensorflow, check=check)
+    parser.set_defaults(func=func, tensorflow=tensorflow, precheck=check)
     if tensorflow or verbose:
         _add_verbose(parser, ray=name == "reproduce")
     return parser
@@ -291,7 +291,7 @@ def _add_run_folder(parser, required=True):
                         help="a run folder written by 'graph-cnn reproduce'" + (
                             "" if required else " (default: the best run under ./runs, full "
                                                 "budgets first)"))
-    parser.set_defaults(check=_check_run_folder)
+    parser.set_defaults(precheck=_check_run_folder)
 
 
 def _check_run_folder(args):
@@ -490,8 +490,8 @@ def _dispatch(func, args, prog="graph-cnn"):
     debug = getattr(args, "debug", False) or os.environ.get("GRAPH_CNN_DEBUG", "0") not in (
         "", "0")
     try:
-        if getattr(args, "check", None):
-            args.check(args)
+        if getattr(args, "precheck", None):  # arguments refused before TensorFlow loads
+            args.precheck(args)
         if getattr(args, "tensorflow", True):
             from graph_cnn import quiet
             quiet.import_tensorflow(verbose=getattr(args, "verbose", False))
