@@ -2,7 +2,6 @@
 scripts of our own with differences made on purpose."""
 
 import base64
-import importlib.metadata
 import io
 import json
 import shutil
