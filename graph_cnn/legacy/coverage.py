@@ -4,7 +4,8 @@
 
 Every name of ``api/tf1_15_names.txt`` (TF 1.15's public ``tf.*`` API) and of ``api/contrib_usage.tsv``
 (the ``tf.contrib`` names TF1-era code used, with how many files used each) is looked up in
-:mod:`graph_cnn.legacy.tf` by attribute, as a program would; a name counts as served when the lookup
+:mod:`graph_cnn.legacy.tf` as a program would: by attribute, or as ``graph-cnn legacy`` serves
+``import tensorflow.a.b`` through the runner's aliases; a name counts as served when the lookup
 returns without raising (the layer's "not provided" line is an ``AttributeError``). Reported: the
 share of the core API (``tf.*`` less contrib, estimator, keras and raw_ops), of ``tf.estimator``, of
 ``tf.keras`` (today's Keras 3 through ``tf.compat.v1``) and ``tf.raw_ops``, each also weighted by use
@@ -71,10 +72,14 @@ def load_usage(filename):
 
 
 def resolves(name, root):
-    """Whether ``tf.a.b.c`` is served by ``root`` (attribute by attribute, importing a submodule of
-    a package where an attribute is not yet set, as ``import tensorflow.a.b`` would)."""
-    value = root
-    for part in name.split(".")[1:]:
+    """Whether ``tf.a.b.c`` is served: by attribute from ``root`` (importing a submodule of a
+    package where an attribute is not yet set), or as ``graph-cnn legacy`` serves
+    ``import tensorflow.a.b`` through the runner's aliases, then ``.c``."""
+    return _walk(root, name.split(".")[1:]) or _through_alias(name)
+
+
+def _walk(value, parts):
+    for part in parts:
         try:
             value = getattr(value, part)
         except Exception:  # noqa: BLE001  (whatever a lookup raises, the name is not served)
@@ -82,6 +87,27 @@ def resolves(name, root):
             if value is None:
                 return False
     return True
+
+
+def _through_alias(name):
+    from graph_cnn.legacy import runner
+
+    parts = name.split(".")[1:]
+    for cut in range(len(parts), 0, -1):
+        module = ".".join(["tensorflow", *parts[:cut]])
+        alias = next((a for a in sorted(runner.ALIASES, key=len, reverse=True)
+                      if module == a or module.startswith(a + ".")), None)
+        if alias is None:
+            continue
+        flat = alias in runner.FLAT  # every module below answers with the target's own names
+        target = runner.ALIASES[alias] + ("" if flat or module == alias else module[len(alias):])
+        try:
+            value = importlib.import_module(target)
+        except Exception:  # noqa: BLE001
+            return False
+        below = parts[len(alias.split(".")) - 1:]
+        return _walk(value, below[-1:] if flat else parts[cut:])
+    return False
 
 
 def _submodule(package, part):
