@@ -86,6 +86,9 @@ def test_the_layer_serves_at_least_the_measured_shares(report, capsys):
         assert report[group]["share"] >= floor, (group, report[group]["missing"])
     for group, floor in WEIGHTED_FLOORS.items():
         assert report[group]["usage_weighted_share"] >= floor, (group, report[group]["missing"])
+    contrib, weights = report["contrib"], report["contrib"]["missing_files"]
+    lifted = contrib["usage_weighted_share"] + sum(weights[n] for n in contrib["missing_to_95_percent"]) / contrib["file_uses"]
+    assert lifted >= 0.95 and contrib["missing_to_95_percent"] == contrib["missing"][:len(contrib["missing_to_95_percent"])]
 
 
 def test_tf1_names_added_past_compat_v1_behave():
