@@ -2,12 +2,13 @@
 modules each command names."""
 
 import argparse
-import errno
 import os
 import sys
 import textwrap
+from pathlib import Path
 
 import graph_cnn
+from graph_cnn import errors
 from graph_cnn.errors import GraphCnnError
 
 
@@ -25,7 +26,7 @@ def cmd_legacy(args):
         lines, code = check.report(args.script)
         print("\n".join(lines))
         return code
-    return runner.run(args.script, args.args, data_dir=args.data_dir)
+    return runner.run(args.script, args.args, data_dir=args.data_dir, verbose=args.verbose)
 
 
 def cmd_list(args):
@@ -45,24 +46,46 @@ def cmd_summary(args):
     return 0
 
 
+def _check_ids(args):
+    from graph_cnn import reproductions
+
+    for pid in args.ids:
+        reproductions.get(pid)
+
+
 def cmd_reproduce(args):
     from graph_cnn import reproductions
-    from graph_cnn.harness import reproduce
+    from graph_cnn.harness import reproduce, schedule
 
     seeds = _check_run_arguments(args)
     if args.all == bool(args.ids):
         raise GraphCnnError("name pipeline ids or give --all ('graph-cnn list' shows the ids)")
     ids = list(reproductions.pipelines(include_ablations=args.ablations)) if args.all else args.ids
     pipelines = [reproductions.get(pid) for pid in ids]
-    diverged = reproduce.run_matrix(pipelines, args.budget, seeds, args.out, args.data_dir,
-                                    args.threads, args.jobs, force=args.force,
-                                    verbose=args.verbose, ray=args.ray,
-                                    device=args.device)
+    executor = _executor(args)
+    requests = schedule.matrix(ids, args.budget, seeds, args.out,
+                               registry=reproductions.__name__, data_dir=args.data_dir,
+                               threads=args.threads, force=args.force)
+    diverged = reproduce.run_matrix(requests, executor)
     reproduce.summarise(pipelines, args.budget, diverged)
     if getattr(args, "compare", False):
         print()
         _compare(args.out, args.budget)
     return 0
+
+
+def _executor(args):
+    """Where ``graph-cnn reproduce``'s runs train: Ray tasks, processes side by side, or this
+    process (which then imports TensorFlow)."""
+    from graph_cnn.harness import reproduce
+
+    if args.ray is not None:
+        from graph_cnn.harness.ray_backend import RayTasks
+
+        return RayTasks(args.ray, args.jobs, args.device, args.verbose)
+    if args.jobs > 1:
+        return reproduce.Processes(args.jobs, args.device, args.verbose)
+    return reproduce.Serial(args.device, args.verbose)
 
 
 def _compare(folder, budget=None, **options):
@@ -71,6 +94,15 @@ def _compare(folder, budget=None, **options):
 
     compare.report(reproductions.pipelines(include_ablations=False), reproductions.pipelines(),
                    folder, budget, **options)
+
+
+PLOT_SUFFIXES = (".png", ".svg", ".pdf")  # written by matplotlib's own backends
+
+
+def _check_compare(args):
+    if args.plot and Path(args.plot).suffix.lower() not in PLOT_SUFFIXES:
+        raise GraphCnnError(f"--plot {args.plot}: give a file name ending in "
+                            f"{', '.join(PLOT_SUFFIXES)}")
 
 
 def cmd_compare(args):
@@ -93,7 +125,7 @@ def cmd_predict(args):
 def cmd_export(args):
     from graph_cnn.tools.export import export_run
 
-    out = export_run(args.run, args.out)
+    out = export_run(args.run, args.out, verbose=args.verbose)
     print(f"wrote {out}/saved_model (SavedModel) and {out}/model.pb (frozen GraphDef); "
           f"open either in Netron")
     return 0
@@ -110,8 +142,6 @@ def cmd_features(args):
 def _ids_or_main(ids):
     from graph_cnn import reproductions
 
-    for pid in ids:
-        reproductions.get(pid)
     return ids or list(reproductions.pipelines(include_ablations=False))
 
 
@@ -121,19 +151,31 @@ def _at_least_one(value, flag):
     return value
 
 
+def _check_equivalence(args):
+    from graph_cnn.verify import equivalence
+
+    _check_ids(args)
+    _at_least_one(args.steps, "--steps")
+    equivalence.use_plain_kernels()  # must come before TensorFlow loads
+
+
 def cmd_equivalence(args):
     from graph_cnn.verify import equivalence
 
-    rows = equivalence.main_rows(_ids_or_main(args.ids), _at_least_one(args.steps, "--steps"))
+    rows = equivalence.main_rows(_ids_or_main(args.ids), args.steps)
     print(equivalence.to_json(rows) if args.json else equivalence.render(rows))
     return 1 if any(r.get("passed") is False for r in rows) else 0
+
+
+def _check_bench(args):
+    _check_ids(args)
+    _at_least_one(args.rounds, "--rounds")
 
 
 def cmd_bench(args):
     from graph_cnn.verify import bench
 
-    print(bench.report(_ids_or_main(args.ids), _at_least_one(args.rounds, "--rounds"),
-                       args.save, args.json))
+    print(bench.report(_ids_or_main(args.ids), args.rounds, args.save, args.json))
     return 0
 
 
@@ -169,20 +211,32 @@ def _add_run_arguments(parser):
                              "when the new runs end (unfinished runs resume either way)")
 
 
-def _add_verbose(parser):
+def _add_verbose(parser, ray=False):
     parser.add_argument("--verbose", action="store_true",
-                        help="show TensorFlow's start-up log lines (hidden by default)")
+                        help="show TensorFlow's start-up log lines" + (
+                            " and, with --ray, Ray's own" if ray else "") + " (hidden by default)")
+
+
+MAX_SEEDS = 1000  # runs of one pipeline in one command
+MAX_SEED = 2**31 - 1  # NumPy and TensorFlow take it
+MAX_THREADS = 1024
 
 
 def _check_run_arguments(args):
-    if args.seeds < 1:
-        raise GraphCnnError(f"--seeds must be at least 1, not {args.seeds}")
-    if args.first_seed < 0:
-        raise GraphCnnError(f"--first-seed must be 0 or more, not {args.first_seed}")
+    """The seeds of a ``reproduce`` command; every bad number refused in one line, before
+    TensorFlow loads."""
+    if not 1 <= args.seeds <= MAX_SEEDS:
+        raise GraphCnnError(f"--seeds must be 1 to {MAX_SEEDS}, not {args.seeds} (run more "
+                            f"seeds in several commands with --first-seed)")
+    if not 0 <= args.first_seed <= MAX_SEED - args.seeds + 1:
+        raise GraphCnnError(f"--first-seed must be 0 or more, not {args.first_seed}"
+                            if args.first_seed < 0 else
+                            f"--first-seed {args.first_seed} with --seeds {args.seeds} goes past "
+                            f"the largest seed, {MAX_SEED}")
     if args.jobs < 1:
         raise GraphCnnError(f"--jobs must be at least 1, not {args.jobs}")
-    if args.threads is not None and args.threads < 1:
-        raise GraphCnnError(f"--threads must be at least 1, not {args.threads}")
+    if args.threads is not None and not 1 <= args.threads <= MAX_THREADS:
+        raise GraphCnnError(f"--threads must be 1 to {MAX_THREADS}, not {args.threads}")
     return list(range(args.first_seed, args.first_seed + args.seeds))
 
 
@@ -195,36 +249,50 @@ def reproduce_script(pipeline_id, argv=None):
     pipeline = reproductions.get(pipeline_id)
     parser = argparse.ArgumentParser(
         prog=f"python -m graph_cnn.reproductions.{pipeline_id}",
-        description=f"Reproduce seed article {pipeline.seed_article}: {pipeline.title}.",
+        description=f"Reproduce {pipeline.title}, from {pipeline.article}.",
         epilog=f"example:\n  python -m graph_cnn.reproductions.{pipeline_id} --budget quick",
         formatter_class=argparse.RawDescriptionHelpFormatter)
     _add_run_arguments(parser)
-    _add_verbose(parser)
+    _add_verbose(parser, ray=True)
     args = parser.parse_args(argv)
     args.ids, args.all, args.ablations = [pipeline_id], False, False
+    args.tensorflow = False  # the runs' executor imports it, after every argument is checked
     return _dispatch(cmd_reproduce, args, parser.prog)
 
 
-def _command(sub, name, summary, example, func, tensorflow=True, description=""):
+def _command(sub, name, summary, example, func, tensorflow=True, description="", check=None,
+             verbose=False):
     """A subcommand with its one-line summary (in ``graph-cnn --help``), a description and an
     example (in ``graph-cnn NAME --help``); ``tensorflow``: whether it needs TensorFlow, which is
-    then imported first, without its start-up chatter (``--verbose`` shows it)."""
+    then imported before ``func`` runs, without its start-up chatter (``--verbose``, offered
+    where TensorFlow or ``verbose`` says, shows it); ``check(args)`` refuses bad arguments
+    before that (a second, not TensorFlow's ten)."""
     description = description or summary[0].upper() + summary[1:] + "."
     parser = sub.add_parser(name, help=summary, description=textwrap.fill(description, 79),
                             epilog="example:\n  " + example,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(func=func, tensorflow=tensorflow)
-    if tensorflow:
-        _add_verbose(parser)
+    parser.set_defaults(func=func, tensorflow=tensorflow, check=check)
+    if tensorflow or verbose:
+        _add_verbose(parser, ray=name == "reproduce")
     return parser
 
 
 IDS_HELP = "pipeline id ('graph-cnn list' shows them)"
 
 
-def _add_run_folder(parser):
-    parser.add_argument("--run", required=True, metavar="DIR",
-                        help="a run folder written by 'graph-cnn reproduce'")
+def _add_run_folder(parser, required=True):
+    parser.add_argument("--run", required=required, metavar="DIR",
+                        help="a run folder written by 'graph-cnn reproduce'" + (
+                            "" if required else " (default: the best run under ./runs, full "
+                                                "budgets first)"))
+    parser.set_defaults(check=_check_run_folder)
+
+
+def _check_run_folder(args):
+    from graph_cnn.harness import runs
+
+    if args.run is not None:
+        runs.check_run_folder(args.run)
 
 
 def build_parser():
@@ -256,8 +324,10 @@ def build_parser():
                              "what it uses that is not provided.")
     p.add_argument("--data-dir", metavar="DIR", help="MNIST folder for the script's loaders")
     p.add_argument("--check", action="store_true",
-                   help="run nothing: list each TensorFlow name the script uses that graph_cnn "
-                        "does not provide, with its line (exit 0 when there is none)")
+                   help="run nothing: read the script and the modules of its own it imports "
+                        "and list each TensorFlow name graph_cnn does not provide and each "
+                        "NumPy/SciPy/scikit-learn/matplotlib name that moved, with file and "
+                        "line (exit 0 when nothing would stop it)")
     p.add_argument("script", metavar="SCRIPT", help="the TF1 Python script or Jupyter notebook")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARG",
                    help="arguments passed to the script")
@@ -266,11 +336,12 @@ def build_parser():
              "graph-cnn list", cmd_list, tensorflow=False)
 
     p = _command(sub, "summary", "Keras-like layer table of pipelines' models",
-                 "graph-cnn summary chollet_convnet", cmd_summary)
+                 "graph-cnn summary chollet_convnet", cmd_summary, check=_check_ids)
     p.add_argument("ids", nargs="+", metavar="ID", help=IDS_HELP)
 
     p = _command(sub, "reproduce", "train pipelines over seeds and record every run",
-                 "graph-cnn reproduce --all --budget quick --compare", cmd_reproduce)
+                 "graph-cnn reproduce --all --budget quick --compare", cmd_reproduce,
+                 tensorflow=False, verbose=True)  # its executor loads TensorFlow, if here
     p.add_argument("ids", nargs="*", metavar="ID", help=IDS_HELP + "; or --all")
     p.add_argument("--all", action="store_true", help="every article pipeline")
     p.add_argument("--ablations", action="store_true", help="with --all: the ablations too")
@@ -282,6 +353,7 @@ def build_parser():
     p = _command(sub, "compare", "reported versus measured, one row per figure and claim",
                  "graph-cnn compare            # the runs in ./runs\n"
                  "  graph-cnn compare --committed --plot diff.png", cmd_compare,
+                 check=_check_compare,
                  tensorflow=False,
                  description="Reported versus measured, one row per figure and claim: the "
                              "articles' figures against the runs in a runs folder (by default "
@@ -305,9 +377,9 @@ def build_parser():
                    help="stop at a damaged or duplicated result.json instead of skipping it")
 
     p = _command(sub, "predict", "classify your own digit images with a trained run",
-                 "graph-cnn predict --run runs/chollet_convnet/quick-seed1 my_digit.jpg",
+                 "graph-cnn predict my_digit.jpg   # with the best run under ./runs",
                  cmd_predict)
-    _add_run_folder(p)
+    _add_run_folder(p, required=False)
     p.add_argument("images", nargs="+", metavar="IMAGE", help="PNG, JPEG, BMP, ... any size")
     p.add_argument("--probabilities", action="store_true", help="print all ten probabilities")
     p.add_argument("--save-input", metavar="DIR", help="write the 28x28 the model saw as PNG")
@@ -326,6 +398,7 @@ def build_parser():
                  cmd_features)
     _add_run_folder(p)
     p.add_argument("--digits", type=int, nargs="+", default=[5, 0, 3], metavar="N",
+                   choices=range(10),
                    help="digits whose first test image is shown (default 5 0 3)")
     p.add_argument("--out", metavar="DIR", help="folder for the PNGs (default: the run folder)")
     p.add_argument("--data-dir", metavar="DIR",
@@ -333,7 +406,8 @@ def build_parser():
 
     p = _command(sub, "equivalence",
                  "same weights, same batches: our graph against the original framework",
-                 "graph-cnn equivalence chollet_dense --steps 5", cmd_equivalence)
+                 "graph-cnn equivalence chollet_dense --steps 5", cmd_equivalence,
+                 check=_check_equivalence)
     p.add_argument("ids", nargs="*", metavar="ID", help=IDS_HELP + " (default: every article "
                                                                    "pipeline)")
     p.add_argument("--steps", type=int, default=5, metavar="N",
@@ -341,7 +415,7 @@ def build_parser():
     p.add_argument("--json", action="store_true", help="print the rows as a JSON list")
 
     p = _command(sub, "bench", "training images/s against tf.keras fit and PyTorch",
-                 "graph-cnn bench lenet_avgpool --rounds 2", cmd_bench)
+                 "graph-cnn bench lenet_avgpool --rounds 2", cmd_bench, check=_check_bench)
     p.add_argument("ids", nargs="*", metavar="ID", help=IDS_HELP + " (default: every article "
                                                                    "pipeline)")
     p.add_argument("--json", action="store_true", help="print the rows as a JSON list")
@@ -350,27 +424,6 @@ def build_parser():
     p.add_argument("--save", metavar="PATH", help="also write the rows, with the machine and "
                                                   "library versions, to a JSON file")
     return parser
-
-
-_OS_HINTS = {errno.ENOSPC: "free some space or choose another folder",
-             errno.EDQUOT: "free some space or choose another folder",
-             errno.EACCES: "check its permissions or choose another path",
-             errno.EPERM: "check its permissions or choose another path",
-             errno.EROFS: "choose a folder on a writable file system",
-             errno.ENOTDIR: "a part of the path is a file, not a folder: choose another path",
-             errno.EISDIR: "it is a folder: give a file path",
-             errno.EEXIST: "something is already there (a file where a folder is needed?): "
-                           "choose another path",
-             errno.ENOENT: "check the path"}
-
-
-def _os_error_line(exc):
-    """An OSError from the user's files or machine as one line: the path, the system's words for
-    what went wrong, and what to do."""
-    where = ": ".join(str(f) for f in (exc.filename, exc.filename2) if f is not None)
-    what = exc.strerror or str(exc) or type(exc).__name__
-    hint = _OS_HINTS.get(exc.errno, "check the path and the machine")
-    return f"{where + ': ' if where else ''}{what}; {hint}"
 
 
 def _stdout_gone():
@@ -396,8 +449,9 @@ def _dispatch(func, args, prog="graph-cnn"):
     debug = getattr(args, "debug", False) or os.environ.get("GRAPH_CNN_DEBUG", "0") not in (
         "", "0")
     try:
-        # runs side by side (--jobs) take TensorFlow in their own processes, not in this one
-        if getattr(args, "tensorflow", True) and getattr(args, "jobs", 1) == 1:
+        if getattr(args, "check", None):
+            args.check(args)
+        if getattr(args, "tensorflow", True):
             from graph_cnn import quiet
             quiet.import_tensorflow(verbose=getattr(args, "verbose", False))
         return func(args)
@@ -411,7 +465,7 @@ def _dispatch(func, args, prog="graph-cnn"):
             raise
         if isinstance(exc, BrokenPipeError) and _stdout_gone():
             return 1  # the reader of our output went away ('| head'): nothing to say
-        line = str(exc) if isinstance(exc, GraphCnnError) else _os_error_line(exc)
+        line = errors.one_line(exc)
         print(f"{prog}: error: {line}", file=sys.stderr)
         return 1
 

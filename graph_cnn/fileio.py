@@ -87,6 +87,9 @@ def atomic_path(path, then=AGAIN):
         error = output_error(path, exc, then) if isinstance(exc, Exception) else None
         if error is not None:
             raise error from exc
+        if isinstance(exc, OSError) and str(tmp) in (str(exc.filename), str(exc.filename2)):
+            # the user knows the path they gave, not our private name for it
+            raise type(exc)(exc.errno, exc.strerror, str(path)) from exc
         raise
 
 
@@ -107,6 +110,25 @@ def scratch_folder(near):
         raise
     finally:
         _remove(tmp)
+
+
+@contextlib.contextmanager
+def removing_empty(*folders):
+    """Folders among ``folders`` and their parents that do not exist when the block starts and
+    are empty when it ends are removed then, whatever the block did: a refused or failed
+    command leaves no empty folder behind (and never removes one it did not make)."""
+    made = set()
+    for folder in folders:
+        for path in (Path(folder), *Path(folder).parents):
+            if path.exists() or path.is_symlink():
+                break
+            made.add(path)
+    try:
+        yield
+    finally:
+        for path in sorted(made, key=lambda p: len(p.parts), reverse=True):  # deepest first
+            with contextlib.suppress(OSError):  # not empty, not a folder, or gone
+                path.rmdir()
 
 
 def probe_writable(folder):
@@ -148,11 +170,10 @@ def write_bytes(path, data):
     Missing parent folders are made."""
     path = Path(path)
     ensure_folder(path.parent)
-    with atomic_path(path) as tmp:
-        with open(tmp, "xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
+    with atomic_path(path) as tmp, open(tmp, "xb") as out:
+        out.write(data)
+        out.flush()
+        os.fsync(out.fileno())
     return path
 
 

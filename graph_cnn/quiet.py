@@ -9,6 +9,8 @@ with the process's stderr (file descriptor 2) sent to a temporary file, then wri
 line that is not such chatter, so real errors and warnings still show.
 """
 
+import contextlib
+import logging
 import os
 import re
 import sys
@@ -63,3 +65,18 @@ def import_tensorflow(verbose=False):
                 sys.stderr.write("".join(kept))
                 sys.stderr.flush()
     return tensorflow
+
+
+@contextlib.contextmanager
+def tensorflow_warnings_hidden(verbose=False):
+    """Inside: TensorFlow's Python warnings ("WARNING:tensorflow:From ...: X is deprecated" and
+    its "Instructions for updating") not written, errors still are; ``verbose``: all shown. For
+    a command that calls TF1 APIs itself, where the notices tell the user nothing to do."""
+    logger = logging.getLogger("tensorflow")  # the logger tf.get_logger() returns
+    level = logger.level
+    if not verbose:
+        logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)

@@ -27,6 +27,7 @@ def _without_tf_log_level():
 
 @pytest.mark.parametrize("argv", [["list"], ["--help"], ["--version"],
                                   ["compare", "--results", "{tmp}"], ["data"]])
+@pytest.mark.smoke
 def test_commands_that_need_no_tensorflow_do_not_import_it(argv, tmp_path):
     argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
     code = ("import sys\nfrom graph_cnn.cli import main\n"
@@ -119,6 +120,7 @@ def test_every_subcommand_and_argument_explains_itself():
     assert all(a.help for a in parser._actions)
 
 
+@pytest.mark.smoke
 def test_version(capsys):
     with pytest.raises(SystemExit) as done:
         cli.main(["--version"])
@@ -131,3 +133,66 @@ def test_epochs_are_numbered_as_the_article_numbers_them():
     assert epoch_label(30, 29, 30, first_epoch=1) == "epoch 30/30"
     assert epoch_label(0, 0, 1, first_epoch=0) == "epoch 0 (1/1)"  # barter's quick budget
     assert epoch_label(19, 19, 20, first_epoch=0) == "epoch 19 (20/20)"
+
+
+REFUSED = [  # (arguments, the words of the one line)
+    (["reproduce", "no_such_id"], "unknown pipeline id 'no_such_id'"),
+    (["reproduce", "chollet_dense", "--seeds", "0"], "--seeds must be 1 to 1000, not 0"),
+    (["reproduce", "chollet_dense", "--seeds", "1000000000000"],
+     "--seeds must be 1 to 1000, not 1000000000000"),
+    (["reproduce", "chollet_dense", "--threads", "0"], "--threads must be 1 to 1024, not 0"),
+    (["reproduce", "chollet_dense", "--jobs", "0"], "--jobs must be at least 1, not 0"),
+    (["reproduce", "chollet_dense", "--first-seed", "2147483647", "--seeds", "2"],
+     "goes past the largest seed"),
+    (["reproduce", "chollet_dense", "--ray", "lenet5_relu"], "--ray takes HOST:PORT"),
+    (["reproduce", "chollet_dense", "--jobs", "2", "--seeds", "0"], "--seeds must be 1 to"),
+    (["summary", "nope"], "unknown pipeline id 'nope'"),
+    (["equivalence", "nope"], "unknown pipeline id 'nope'"),
+    (["equivalence", "chollet_dense", "--steps", "0"], "--steps must be at least 1, not 0"),
+    (["bench", "nope"], "unknown pipeline id 'nope'"),
+    (["bench", "--rounds", "0"], "--rounds must be at least 1, not 0"),
+    (["predict", "--run", "{tmp}/none", "x.png"], "{tmp}/none: not a run folder"),
+    (["features", "--run", "{tmp}/none", "--out", "{tmp}/maps"], "{tmp}/none: not a run folder"),
+    (["export", "--run", "{tmp}/none", "--out", "{tmp}/e"], "{tmp}/none: not a run folder"),
+    (["compare", "--committed", "--plot", "{tmp}/diff.xyz"],
+     "--plot {tmp}/diff.xyz: give a file name ending in .png, .svg, .pdf"),
+]
+
+
+@pytest.mark.parametrize("argv, words", REFUSED, ids=[" ".join(a) for a, _ in REFUSED])
+def test_bad_arguments_are_refused_before_tensorflow_loads(argv, words, tmp_path):
+    """One line, exit 1, in about a second: TensorFlow is never imported and nothing is made
+    (no runs folder, no output folder)."""
+    import time
+
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    if argv[0] == "reproduce":
+        argv += ["--out", str(tmp_path / "runs")]
+    code = ("import sys\nfrom graph_cnn.cli import main\ncode = main(sys.argv[1:])\n"
+            "assert 'tensorflow' not in sys.modules, 'tensorflow was imported'\nsys.exit(code)\n")
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True, text=True,
+                          timeout=120, cwd=ROOT, check=False)
+    seconds = time.perf_counter() - start
+    assert done.returncode == 1, done.stderr[-2000:]
+    (line,) = done.stderr.splitlines()
+    assert line.startswith("graph-cnn: error: ") and words.replace("{tmp}", str(tmp_path)) in line
+    assert seconds < 3, f"refused after {seconds:.1f}s"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_digit_out_of_range_is_refused_by_the_parser(tmp_path):
+    done = _graph_cnn("features", "--run", str(tmp_path), "--digits", "11")
+    assert done.returncode == 2 and "invalid choice: 11" in done.stderr
+
+
+def test_a_failed_run_leaves_no_empty_folder(tmp_path):
+    """A run that fails before it saves anything (no MNIST at --data-dir): one line, and neither
+    the runs folder, nor ``<out>/<id>/``, nor ``<run>.partial/`` is left."""
+    (tmp_path / "mine").mkdir()
+    done = _graph_cnn("reproduce", "chollet_dense", "--threads", "1", "--data-dir",
+                      str(tmp_path / "missing"), "--out", str(tmp_path / "mine" / "runs"))
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1].startswith(
+        f"graph-cnn: error: {tmp_path / 'missing'} (from --data-dir): no such folder")
+    assert list(tmp_path.rglob("*")) == [tmp_path / "mine"]  # the user's own folder stays

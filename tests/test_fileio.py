@@ -11,6 +11,7 @@ from graph_cnn import fileio
 from graph_cnn.errors import GraphCnnError
 
 
+@pytest.mark.smoke
 def test_write_text_and_json_replace_the_file_whole_with_the_umask(tmp_path):
     old = os.umask(0o022)
     try:
@@ -28,6 +29,7 @@ def test_write_bytes_makes_missing_folders(tmp_path):
     assert path.read_bytes() == b"\0\1"
 
 
+@pytest.mark.smoke
 def test_a_failing_writer_leaves_the_old_file_and_no_temporary(tmp_path):
     path = fileio.write_text(tmp_path / "keep.json", "old")
     with pytest.raises(RuntimeError):

@@ -93,10 +93,12 @@ def violations(paths):
 SOURCES = sorted(PACKAGE.rglob("*.py"))
 
 
+@pytest.mark.smoke
 def test_every_module_has_a_room():
     assert {room(module_name(p)) for p in SOURCES} <= set(BELOW)
 
 
+@pytest.mark.smoke
 def test_dependencies_run_one_way():
     assert violations(SOURCES) == []
 
@@ -142,3 +144,62 @@ def test_importing_any_module_switches_nothing():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=300, env={"TF_CPP_MIN_LOG_LEVEL": "3", "PATH": "/usr/bin"})
     assert done.returncode == 0 and done.stdout.strip().endswith("ok"), done.stderr[-1500:]
+
+
+def test_no_import_circle():
+    """No module imports, at any depth and inside functions too, a module that imports it back
+    (a ``__main__`` guard may call the cli). Edges go to the module named: ``from a import b``
+    to ``a.b`` when that is a module, else to ``a``."""
+    modules = {module_name(p): p for p in SOURCES}
+
+    def target(base, name):
+        return f"{base}.{name}" if f"{base}.{name}" in modules else base
+
+    graph = {}
+    for name, path in modules.items():
+        tree = ast.parse(path.read_text())
+        entry = _main_guard_lines(tree)
+        package = name if path.name == "__init__.py" else name.rsplit(".", 1)[0]
+        edges = set()
+        for node in ast.walk(tree):
+            if getattr(node, "lineno", None) in entry:
+                continue
+            if isinstance(node, ast.Import):
+                edges |= {a.name for a in node.names if a.name in modules}
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    anchor = package.split(".")[:len(package.split(".")) - node.level + 1]
+                    base = ".".join(anchor + ([base] if base else []))
+                if base in modules:
+                    edges |= {target(base, a.name) for a in node.names}
+        graph[name] = edges - {name}
+
+    # Tarjan's strongly connected components: every component of two or more is a circle
+    index, low, stack, on_stack, circles = {}, {}, [], set(), []
+
+    def visit(v):
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            component = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                component.append(w)
+                if w == v:
+                    break
+            if len(component) > 1:
+                circles.append(sorted(component))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert circles == [], "import circles: " + "; ".join(" -> ".join(c + c[:1]) for c in circles)

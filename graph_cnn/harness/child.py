@@ -1,13 +1,17 @@
 """The process one run of a matrix trains in (``--jobs`` and ``--ray``):
-``python -m graph_cnn.harness.child reproduce ID --first-seed S --seeds 1 ...`` is ``graph-cnn
-reproduce`` in a process that dies with the one that started it (Linux: the parent death
-signal), so a parent killed outright leaves no run training on."""
+``python -m graph_cnn.harness.child REQUEST``, REQUEST a :class:`~.schedule.RunRequest` as JSON
+text (or the path of a file holding it). It trains the run as ``graph-cnn reproduce`` would in
+this process, and dies with the process that started it (Linux: the parent death signal), so a
+parent killed outright leaves no run training on. A fault is one line on stderr and exit 1
+(Ctrl-C: 130), as the command line ends."""
 
 import os
 import signal
 import sys
+from pathlib import Path
 
-PARENT = "GRAPH_CNN_PARENT_PID"
+from graph_cnn import errors
+from graph_cnn.harness import reproduce, schedule
 
 
 def die_with_parent():
@@ -17,38 +21,35 @@ def die_with_parent():
 
         PR_SET_PDEATHSIG = 1
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
-    expected = os.environ.get(PARENT)
+    expected = os.environ.get(schedule.PARENT)
     if expected and os.getppid() != int(expected):
         sys.exit(f"graph-cnn: the process that started this run ({expected}) is gone")
 
 
-def tensorflow_chatter(line):
-    """TensorFlow's start-up log lines (``I0000 00:00:...``, absl's warning, CPU features)."""
-    return ((line[:1] in "IWE" and line[1:5].isdigit()) or line.startswith(
-        ("WARNING: All log messages", "To enable the following", "This TensorFlow binary")))
+def read_request(argument):
+    """The request in ``argument``: JSON text, or the path of a JSON file."""
+    text = argument if argument.lstrip().startswith("{") else Path(argument).read_text()
+    return schedule.RunRequest.from_json(text)
 
 
-def failure(code, stderr_text):
-    """One line for a run's process that failed: how it ended and its last error line (a
-    traceback's last line, or the command's one-line error), not TensorFlow's chatter."""
-    if code < 0:
-        try:
-            return f"killed by {signal.Signals(-code).name}"
-        except ValueError:
-            return f"killed by signal {-code}"
-    lines = [line.strip() for line in stderr_text.splitlines()
-             if line.strip() and not tensorflow_chatter(line)]
-    return f"exit {code}" + (f": {lines[-1]}" if lines else "")
-
-
-def command(argv):
-    """The command line (and the environment entry) for a run's process started by this one."""
-    return [sys.executable, "-m", "graph_cnn.harness.child", *map(str, argv)], {
-        PARENT: str(os.getpid())}
+def main(argv):
+    if len(argv) != 1:
+        print("usage: python -m graph_cnn.harness.child REQUEST (a run request as JSON, or a "
+              "JSON file)", file=sys.stderr)
+        return 2
+    try:
+        request = read_request(argv[0])
+        reproduce.prepare_process(request.device, request.verbose)
+        reproduce.run_one(request)
+    except KeyboardInterrupt:
+        print("graph-cnn: interrupted", file=sys.stderr)
+        return 130
+    except (errors.GraphCnnError, OSError) as exc:
+        print(f"graph-cnn: error: {errors.one_line(exc)}", file=sys.stderr)
+        return 1
+    return 0
 
 
 if __name__ == "__main__":
     die_with_parent()
-    from graph_cnn.cli import main
-
     sys.exit(main(sys.argv[1:]))

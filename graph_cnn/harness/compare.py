@@ -3,11 +3,14 @@
 A figure is "reproduced" when |mean - reported| <= 2 sqrt(sd^2 + p(1-p)/n), sd the spread over
 seeds and n the examples the figure is measured on (ARTICLES.md's rule; losses have no binomial
 term). Figures are read at the epoch or step the article names, else at the end of training.
+Quick budgets are smoke tests: their figures are shown, never judged, and claims wait for full
+runs. A single run has no spread: its sd is None, shown as the mean alone.
 """
 
 import collections
 import math
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -38,14 +41,13 @@ def measured(results, metric, at=None):
 
 
 def verdict(reported, values, metric, n_examples=None):
-    """(mean, sd, n, tolerance, verdict) for ``values`` measured over seeds."""
+    """(mean, sd, n, tolerance, verdict) for ``values`` measured over seeds (sd None for one)."""
     if len(values) == 0:
         return None, None, 0, None, "not run"
-    mean = float(values.mean())
-    sd = float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    mean, sd = _mean_sd(values)
     n_eval = n_examples or N_EVAL.get(metric)
     binomial = reported * (1 - reported) / n_eval if n_eval and 0 <= reported <= 1 else 0.0
-    tolerance = 2 * math.sqrt(sd ** 2 + binomial)
+    tolerance = 2 * math.sqrt((sd or 0.0) ** 2 + binomial)
     word = "reproduced" if abs(mean - reported) <= tolerance else "not reproduced"
     return mean, sd, len(values), tolerance, word
 
@@ -67,43 +69,128 @@ def original_runs(results, pipeline_id):
 
 
 def _mean_sd(values):
+    """(mean, sd over seeds) of ``values``; sd None for a single value, both None for none."""
     if not len(values):
         return None, None
-    return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else 0.0
+    return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else None
 
 
-def figure_rows(pipelines, results):
+_TEMPLATE = re.compile(r"\{([^{}]+)\}")
+_STATS = {"pm": lambda v: _pm(*_mean_sd(v)), "mean": lambda v: f"{v.mean():.4f}",
+          "min": lambda v: f"{v.min():.4f}", "max": lambda v: f"{v.max():.4f}",
+          "n": lambda v: str(len(v))}
+
+
+def render(text, results):
+    """``text`` with each ``{IDS METRIC AT STAT}`` replaced by that figure of ``results``: IDS
+    one run set or several joined by "+", AT an epoch/step or "end", STAT ``pm`` (mean ± sd),
+    ``mean``, ``min``, ``max`` or ``n`` (runs). So the numbers a cause quotes are the committed
+    results' own, never typed."""
+    def one(match):
+        ids, metric, at, stat = match.group(1).split()
+        runs = [r for rid in ids.split("+") for r in results.get(rid, []) if r["status"] == "ok"]
+        values = measured(runs, metric, None if at == "end" else int(at))
+        return _STATS[stat](values) if len(values) else f"(no runs of {ids})"
+
+    return _TEMPLATE.sub(one, text)
+
+
+QUICK_NOTE = "judged on full-budget runs only (quick runs are smoke tests)"
+
+
+def _unjudged(runs, budget):
+    """The verdict of a figure no run has a value for: not run, or ran and did not reach it."""
+    if not runs:
+        return "not run"
+    return "not reached (quick)" if budget == "quick" else "not reached"
+
+
+def figure_rows(pipelines, results, budget="full"):
+    """One row per reported figure (one per figure-less pipeline, for its final test accuracy).
+    On a quick budget, a figure reached is shown as ``reached (quick)``, never judged, and no
+    cause is given (the causes were checked on full runs)."""
     rows = []
     for p in pipelines.values():
-        runs = [r for r in results.get(p.id, []) if r["status"] == "ok"]
-        diverged = len(results.get(p.id, [])) - len(runs)
+        every = results.get(p.id, [])
+        runs = [r for r in every if r["status"] == "ok"]
         framework, originals = original_runs(results, p.id)
+        common = dict(id=p.id, article=p.article, diverged=len(every) - len(runs),
+                      expected_divergence=render(p.expected_divergence, results))
         for f in p.figures:
             mean, sd, n, tol, word = verdict(f.reported, measured(runs, f.metric, f.at), f.metric)
+            if n == 0:
+                word = _unjudged(every, budget)
+            elif budget == "quick":
+                word = "reached (quick)"
             original = measured(originals, f.metric, f.at)
             o_mean, o_sd = _mean_sd(original)
             o_word = verdict(f.reported, original, f.metric)[4] if len(original) else ""
+            cause = p.causes.get(f.what, "") if word == "not reproduced" else ""
             rows.append(dict(
-                id=p.id, article=p.seed_article, what=f.what, metric=f.metric,
-                at=f.at if f.at is not None else "end", reported=f.reported,
-                measured_mean=mean, measured_sd=sd, n=n, diverged=diverged,
+                common, what=f.what, metric=f.metric, at=f.at if f.at is not None else "end",
+                reported=f.reported, measured_mean=mean, measured_sd=sd, n=n,
                 difference=None if mean is None else mean - f.reported, tolerance=tol,
-                verdict=word, cause=p.causes.get(f.what, "") if word == "not reproduced" else "",
-                expected_divergence=p.expected_divergence,
-                original=framework, original_mean=o_mean, original_sd=o_sd, original_n=len(original),
-                original_verdict=o_word))
+                verdict=word, cause=render(cause, results),
+                original=framework, original_mean=o_mean, original_sd=o_sd,
+                original_n=len(original), original_verdict=o_word))
         if not p.figures:
             values = measured(runs, "test_acc")
+            mean, sd = _mean_sd(values)
+            word = "no figure reported" if every else "not run"
             rows.append(dict(
-                id=p.id, article=p.seed_article, what="final test accuracy (none reported)",
-                metric="test_acc", at="end", reported=None,
-                measured_mean=float(values.mean()) if len(values) else None,
-                measured_sd=float(values.std(ddof=1)) if len(values) > 1 else None,
-                n=len(values), diverged=diverged, difference=None, tolerance=None,
-                verdict="no figure reported" if len(results.get(p.id, [])) else "not run",
-                cause=p.causes.get("final test accuracy", ""),
-                expected_divergence=p.expected_divergence))
+                common, what="final test accuracy (none reported)", metric="test_acc", at="end",
+                reported=None, measured_mean=mean, measured_sd=sd, n=len(values),
+                difference=None, tolerance=None, verdict=word,
+                cause="" if budget == "quick" else render(
+                    p.causes.get("final test accuracy", ""), results)))
     return rows
+
+
+def entries(pipelines, results, budget="full"):
+    """The rows of :func:`figure_rows` that have values to draw, each with the values it
+    summarises: ``seeds`` (ours, one per run that reached it) and ``original_seeds`` (the
+    original framework's); what :mod:`graph_cnn.harness.diffplot` draws."""
+    rows = iter(figure_rows(pipelines, results, budget))
+    out = []
+    for p in pipelines.values():
+        ok = [r for r in results.get(p.id, []) if r["status"] == "ok"]
+        _, originals = original_runs(results, p.id)
+        for metric, at in [(f.metric, f.at) for f in p.figures] or [("test_acc", None)]:
+            row = next(rows)
+            out.append(dict(row, seeds=measured(ok, metric, at).tolist(),
+                            original_seeds=measured(originals, metric, at).tolist()
+                            if p.figures else []))
+    return [e for e in out if e["seeds"] or e["original_seeds"]]
+
+
+def verdict_line(figures, claims, budget="full"):
+    """One line of verdicts, counted from the tables: how many reported figures were reproduced,
+    how many not (and whether each miss has a checked cause), how many claims were answered. On
+    a quick budget: what the smoke test ran and reached."""
+    reported = [r for r in figures if r["reported"] is not None]
+    ids = list(dict.fromkeys(r["id"] for r in figures))
+    ran = [i for i in ids if any(r["id"] == i and r["verdict"] != "not run" for r in figures)]
+    if budget == "quick":
+        reached = sum(r["n"] > 0 for r in reported)
+        return (f"Smoke test (quick budget): {len(ran)} of {len(ids)} pipelines ran; "
+                f"{reached} of {len(reported)} reported figures reached, none judged: figures and "
+                f"claims are judged on full-budget runs.")
+    won = sum(r["verdict"] == "reproduced" for r in reported)
+    missed = [r for r in reported if r["verdict"] == "not reproduced"]
+    caused = sum(bool(r["cause"]) for r in missed)
+    text = f"{won} of {len(reported)} reported figures reproduced, {len(missed)} not"
+    if missed:
+        text += (", each with a checked cause" if caused == len(missed) else
+                 f", {caused} of them with a checked cause")
+    others = collections.Counter(r["verdict"] for r in reported
+                                 if r["verdict"] not in ("reproduced", "not reproduced"))
+    text += "".join(f", {n} {word}" for word, n in sorted(others.items()))
+    answered = [c for c in claims if c["holds"] is not None]
+    holds = sum(bool(c["holds"]) for c in answered)
+    count = f"{len(answered)}" if len(answered) == len(claims) else (
+        f"{len(answered)} of {len(claims)}")
+    return (f"{text}; {count} claims answered ({holds} hold, {len(answered) - holds} do "
+            f"not).")
 
 
 def ablation_rows(main_pipelines, results, ablations=()):
@@ -126,15 +213,16 @@ def ablation_rows(main_pipelines, results, ablations=()):
         rows.append(dict(id=rid, parent=parent, at=at if at is not None else "end",
                          reported=figure.reported if figure else None, measured_mean=mean,
                          measured_sd=sd, end_mean=end_mean, end_sd=end_sd,
-                         epochs=len(ok[0]["records"]) if ok else None, n=len(ok),
+                         epochs=ok[0].get("records_logged", len(ok[0]["records"]))
+                         if ok else None, n=len(ok),
                          diverged=len(results.get(rid, [])) - len(ok)))
     return rows
 
 
-def rows(pipelines, results, ablations=()):
+def rows(pipelines, results, ablations=(), budget="full"):
     """The three tables of the diff: ``(figures, claims, ablations)`` row lists; ``ablations``
     names registered ablation ids, shown as not run until they have runs."""
-    return (figure_rows(pipelines, results), claim_rows(pipelines, results),
+    return (figure_rows(pipelines, results, budget), claim_rows(pipelines, results, budget),
             ablation_rows(pipelines, results, ablations))
 
 
@@ -151,17 +239,23 @@ def to_json(figures, claims, ablations):
                       indent=1, default=plain)
 
 
-def claim_rows(pipelines, results):
+def claim_rows(pipelines, results, budget="full"):
+    """One row per claim with its measured evidence and whether it holds (None: not answered;
+    always on a quick budget)."""
     rows = []
     for p in pipelines.values():
         for claim in p.claims:
+            if budget == "quick":
+                rows.append(dict(id=p.id, article=p.article, claim=claim.text,
+                                 evidence=QUICK_NOTE, holds=None))
+                continue
             try:
                 evidence, holds = claim.check(results)
             except KeyError as exc:
                 evidence, holds = f"no runs of {exc} yet", None
             except (ValueError, TypeError, ZeroDivisionError, IndexError) as exc:
                 evidence, holds = f"cannot be judged yet ({type(exc).__name__}: {exc})", None
-            rows.append(dict(id=p.id, article=p.seed_article, claim=claim.text,
+            rows.append(dict(id=p.id, article=p.article, claim=claim.text,
                              evidence=evidence, holds=holds))
     return rows
 
@@ -195,19 +289,24 @@ def provenance_lines(results, folder, budget):
 
 
 def _pm(mean, sd):
-    return "-" if mean is None else f"{mean:.4f} ± {_fmt(sd)}"
+    """``mean ± sd``; the mean alone for a single run (no spread), ``-`` for none."""
+    if mean is None:
+        return "-"
+    return f"{mean:.4f}" if sd is None else f"{mean:.4f} ± {sd:.4f}"
 
 
-def markdown(figures, claims, ablations=(), provenance_lines=(), picture=None):
-    """The tables as Markdown; ``picture``, a path relative to the Markdown file, embeds the
-    diff's plot above them."""
+def markdown(figures, claims, ablations=(), provenance_lines=(), picture=None, first_line="",
+             articles=()):
+    """The tables as Markdown, opened by ``first_line`` (the verdicts) and ``picture`` (a path
+    relative to the Markdown file: the diff's plot), closed by the ``articles`` they answer."""
+    head = [f"**{first_line}**", ""] if first_line else []
+    if picture:
+        head += [f"![Reported against measured, per figure in units of its tolerance: the "
+                 f"article's value at 0, the verdict band, our seeds (dots) and their mean, and "
+                 f"the original framework today]({picture})", ""]
     out = ["| pipeline | article | figure | at | reported | measured (mean ± sd) | n | "
            "difference | verdict | original today (mean ± sd, n) | cause of a miss |",
            "|---|---|---|---|---|---|---|---|---|---|---|"]
-    if picture:
-        out[:0] = [f"![Reported against measured, per figure: the article's value, our seeds "
-                   f"(dots), their mean and the verdict band, and the original framework "
-                   f"today]({picture})", ""]
     for r in figures:
         measured_text = _pm(r["measured_mean"], r["measured_sd"])
         if r.get("diverged"):
@@ -230,9 +329,16 @@ def markdown(figures, claims, ablations=(), provenance_lines=(), picture=None):
                        f"{_pm(a['end_mean'], a['end_sd'])} | {a['n']} |")
     out += ["", "| pipeline | article | claim | measured evidence | holds |", "|---|---|---|---|---|"]
     for c in claims:
-        holds = {True: "yes", False: "no", None: "not measured"}[c["holds"]]
+        holds = ("not judged (quick)" if c["evidence"] == QUICK_NOTE else
+                 {True: "yes", False: "no", None: "not measured"}[c["holds"]])
         out.append(f"| {c['id']} | {c['article']} | {c['claim']} | {c['evidence']} | {holds} |")
-    return "\n".join([*provenance_lines, *out]) + "\n"
+    if articles:
+        out += ["", "The articles (docs/articles.md in the repository says what each built and "
+                    "reported):", ""]
+    for a in articles:
+        out.append(f"- **{a.short}**: {a.title}, by {a.source}. Date: {a.date or 'not given'}. "
+                   f"Link: {a.link or 'not given'}.")
+    return "\n".join([*head, *provenance_lines, *out]) + "\n"
 
 
 WIDTH = 100  # a terminal's columns: the text table fits, long texts go below it as notes
@@ -262,23 +368,25 @@ def text_table(figures, claims, ablations=(), width=WIDTH):
         notes.append(text)
         return f"[{len(notes)}]"
 
-    # the columns right of the label take 56 (verdict with a note mark included)
+    # the columns right of the label take 34, then the longest verdict with its note marks
+    verdict_width = max([len(r["verdict"]) + 5 * (bool(r["cause"]) + bool(r.get("diverged")))
+                         for r in figures] + [len("verdict")])
     label_width = min(max([len("pipeline / figure")] + [len(r["what"]) + 2 for r in figures]),
-                      width - 56)
+                      width - 34 - verdict_width)
 
     def row_lines(label, indent, at, reported, mean, sd, n, verdict):
-        measured_text = "-" if mean is None else f"{mean:.4f} ± {_fmt(sd)}"
+        measured_text = _pm(mean, sd)
         label_lines = _wrapped(label, label_width, " " * indent, " " * (indent + 2))
         first = (f"{label_lines[0]:{label_width}s} {at:>3s} {reported:>8s}  "
-                 f"{measured_text:17s} {n:>2d}  {verdict}")
+                 f"{measured_text:15s} {n:>2d}  {verdict}")
         return [first.rstrip()] + label_lines[1:]
 
     lines = [f"{'pipeline / figure':{label_width}s} {'at':>3s} {'reported':>8s}  "
-             f"{'measured mean ± sd':17s} {'n':>2s}  verdict"]
+             f"{'measured (± sd)':15s} {'n':>2s}  verdict"]
     previous = None
     for r in figures:
         if r["id"] != previous:
-            lines.append(f"{r['id']} (article {r['article']})")
+            lines.append(f"{r['id']} ({r['article']})")
             previous = r["id"]
         verdict = r["verdict"]
         if r["cause"]:
@@ -291,8 +399,10 @@ def text_table(figures, claims, ablations=(), width=WIDTH):
             lines += row_lines(f"{r['original']} today", 4, "", "", r["original_mean"],
                                r["original_sd"], r["original_n"], r["original_verdict"])
     if claims:
-        lines += ["", "Claims (the evidence is in the notes)"]
-    holds = [f"{_HOLDS[c['holds']]} {mark(c['id'] + ': ' + c['evidence'])}" for c in claims]
+        quick = all(c["evidence"] == QUICK_NOTE for c in claims)
+        lines += ["", f"Claims ({QUICK_NOTE if quick else 'the evidence is in the notes'})"]
+    holds = ["not judged (quick)" if c["evidence"] == QUICK_NOTE else
+             f"{_HOLDS[c['holds']]} {mark(c['id'] + ': ' + c['evidence'])}" for c in claims]
     holds_width = max(map(len, holds), default=0)
     for c, verdict in zip(claims, holds):
         text = _wrapped(f"{c['id']}: {c['claim']}", width - holds_width - 1, "  ", "    ")
@@ -320,14 +430,17 @@ def text_table(figures, claims, ablations=(), width=WIDTH):
 
 
 def committed_folder():
-    """The checkout's committed full-budget results (``reproductions/results``); a one-line error
-    outside a checkout, where they do not exist."""
+    """The committed full-budget results: the checkout's ``reproductions/results`` (their
+    source), else their summary shipped with the package (:data:`results.COMMITTED_SUMMARY`);
+    a one-line error where neither exists."""
     folder = runs_lib.committed_results()
-    if folder is None:
-        raise GraphCnnError("the committed full-budget results (reproductions/results) come with "
-                            "a git checkout of graph_cnn, not with an installed package; "
-                            "reproductions/RESULTS.md in the repository shows them")
-    return folder
+    if folder is not None:
+        return folder
+    if results_lib.COMMITTED_SUMMARY.is_file():
+        return results_lib.COMMITTED_SUMMARY
+    raise GraphCnnError(f"the committed results are missing: neither a checkout's "
+                        f"reproductions/results nor {results_lib.COMMITTED_SUMMARY}; reinstall "
+                        f"graph_cnn")
 
 
 def read(folder, budget=None, strict=False):
@@ -358,8 +471,8 @@ def headline(folder, budget, counts, committed=False):
     if others:
         text += f" It also holds {', '.join(others)}."
     if budget == "quick":
-        text += (" Quick budgets are smoke tests (seconds, on a slice of the data), not figures: "
-                 "the verdicts below do not judge the articles.")
+        text += (" Quick budgets are smoke tests (seconds, on a slice of the data): their "
+                 "figures are shown, not judged, and do not judge the articles.")
     return text
 
 
@@ -372,19 +485,28 @@ def report(pipelines, every_pipeline, folder, budget=None, as_json=False, markdo
     committed = committed or (runs_lib.committed_results() is not None and
                               Path(folder).resolve() == runs_lib.committed_results().resolve())
     ablation_ids = [pid for pid in every_pipeline if pid not in pipelines]
-    tables = rows(pipelines, results, ablation_ids)
-    first = "\n".join(_wrapped(headline(folder, budget, counts, committed), WIDTH, "", ""))
+    tables = rows(pipelines, results, ablation_ids, budget)
+    verdicts = verdict_line(tables[0], tables[1], budget) if sum(counts.values()) else ""
+    first = "\n".join(_wrapped(headline(folder, budget, counts, committed), WIDTH, "", "")
+                      + (["", *_wrapped(verdicts, WIDTH, "", "")] if verdicts else []))
     if plot_path:
         from graph_cnn.harness import diffplot
-        diffplot.save(diffplot.draw(pipelines, results, title=(
+        drawn = entries(pipelines, results, budget)
+        left_out = len(tables[0]) - len(drawn)
+        diffplot.save(diffplot.draw(drawn, title=(
             f"Reported against measured: {counts[budget]} {budget}-budget runs from "
-            f"{Path(folder).name}/")), plot_path)
+            f"{Path(folder).name}" + ("" if Path(folder).suffix else "/")
+            + (f" (not drawn: {left_out} figure{'s' if left_out > 1 else ''} that no run "
+               f"reached)"
+               if left_out else ""))), plot_path)
     if markdown_path:
         picture = (Path(os.path.relpath(Path(plot_path).resolve(),
                                         Path(markdown_path).resolve().parent)).as_posix()
                    if plot_path else None)
         fileio.write_text(markdown_path, markdown(
-            *tables, provenance_lines(results, folder, budget), picture=picture))
+            *tables, provenance_lines(results, folder, budget), picture=picture,
+            first_line=verdicts,
+            articles=list(dict.fromkeys(a for p in pipelines.values() for a in p.articles))))
     if as_json:
         print(first, file=sys.stderr)
         out(to_json(*tables))

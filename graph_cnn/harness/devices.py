@@ -27,19 +27,25 @@ def _no_gpu_possible():
 
 
 def count_gpus():
-    """GPUs TensorFlow finds in this process (0 without loading TensorFlow where none can be)."""
+    """GPUs TensorFlow finds in this process (0 without loading TensorFlow where none can be;
+    loaded without its start-up chatter)."""
     if _no_gpu_possible():
         return 0
-    import tensorflow as tf
+    from graph_cnn import quiet
 
-    return len(tf.config.list_physical_devices("GPU"))
+    return len(quiet.import_tensorflow().config.list_physical_devices("GPU"))
+
+
+def check(device):
+    """``device`` when it is one ``--device`` takes (or None); a one-line error otherwise."""
+    if device not in (None, *DEVICES):
+        raise GraphCnnError(f"--device must be one of {', '.join(DEVICES)}, not {device!r}")
+    return device
 
 
 def resolve(device, gpus=None):
     """(device, number of GPUs) for ``--device``: None becomes what TensorFlow finds."""
-    if device not in (None,) + DEVICES:
-        raise GraphCnnError(f"--device must be one of {', '.join(DEVICES)}, not {device!r}")
-    if device == "cpu":
+    if check(device) == "cpu":
         return "cpu", 0
     gpus = count_gpus() if gpus is None else gpus
     if device == "gpu" and not gpus:

@@ -1,14 +1,28 @@
 """Reading ``result.json`` files: one validating loader for every reader (compare, same-math,
 the tools), so that a damaged or copied run folder is named in one line instead of crashing
-or being counted twice."""
+or being counted twice.
 
+The committed full-budget results (a checkout's ``reproductions/results``) are also summarised
+into :data:`COMMITTED_SUMMARY`, shipped with the package so that ``graph-cnn compare
+--committed`` works from an installed wheel: per run its id, budget, seed, status, final figures,
+provenance and the records compare reads (long step logs thinned to at most MAX_RECORDS). The
+result.json files stay the source; ``python -m graph_cnn.harness.results`` writes the summary
+again, and a test keeps the two equal.
+"""
+
+import gzip
 import json
 import math
 import sys
 from numbers import Real
 from pathlib import Path
 
+from graph_cnn import fileio
 from graph_cnn.errors import GraphCnnError
+
+COMMITTED_SUMMARY = Path(__file__).with_name("committed_results.json.gz")
+RECORD_FIELDS = ("epoch", "step", "test_acc", "train_acc", "train_loss", "images_per_sec")
+MAX_RECORDS = 600  # per run: a 20,000-step log every 2 steps is thinned to every 17th record
 
 
 class ResultError(GraphCnnError):
@@ -110,15 +124,58 @@ def _warn(message):
     print(f"graph-cnn: warning: {message}", file=sys.stderr)
 
 
+def summarise(grouped):
+    """The summary of runs grouped by id (as :func:`load` returns them): a list of runs, each
+    with the fields compare reads; records keep RECORD_FIELDS, and a run that logged more than
+    MAX_RECORDS keeps every k-th and its last (``records_logged`` says how many it logged)."""
+    runs = []
+    for rid in sorted(grouped):
+        for r in sorted(grouped[rid], key=lambda r: (r["budget"], r["seed"])):
+            records = r["records"]
+            stride = -(-len(records) // MAX_RECORDS)
+            kept = records[::stride] + (records[-1:] if (len(records) - 1) % stride else [])
+            runs.append(dict(
+                id=r["id"], budget=r["budget"], seed=r["seed"], status=r["status"],
+                final=r["final"], provenance=r["provenance"], records_logged=len(records),
+                records=[{k: v for k, v in rec.items() if k in RECORD_FIELDS} for rec in kept]))
+    return runs
+
+
+def summary_bytes(grouped):
+    """The summary file's bytes: compact JSON, gzip-compressed without a timestamp, so the
+    same results always give the same file."""
+    text = json.dumps(summarise(grouped), sort_keys=True, separators=(",", ":"))
+    return gzip.compress(text.encode("utf-8"), mtime=0)
+
+
+def load_summary(path, budget_name=None):
+    """The runs of a summary file (:func:`summary_bytes`), validated and grouped by id."""
+    path = Path(path)
+    try:
+        runs = json.loads(gzip.decompress(path.read_bytes()).decode("utf-8"))
+    except (OSError, EOFError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ResultError(f"{path}: not a readable results summary ({exc}); write it again with "
+                          f"'python -m graph_cnn.harness.results'") from None
+    grouped = {}
+    for run in runs if isinstance(runs, list) else [runs]:
+        run = validate(run, path)
+        if budget_name is None or run["budget"] == budget_name:
+            grouped.setdefault(run["id"], []).append(run)
+    return grouped
+
+
 def load(out, budget_name=None, strict=False, warn=_warn):
     """Every valid ``result.json`` under ``out`` (``<out>/<id>/<run>/result.json``) of the
-    budget asked for, as dicts grouped by pipeline id, one per (id, budget, seed).
+    budget asked for, as dicts grouped by pipeline id, one per (id, budget, seed); ``out`` may
+    also be a results summary file (``*.json.gz``, :func:`summary_bytes`).
 
     A bad file, or a second run of a seed already read (a copied run folder), is reported
     through ``warn`` in one line and skipped; with ``strict`` it raises ResultError instead.
     A folder ``out`` that does not exist is an error.
     """
     out = Path(out)
+    if out.is_file() and out.name.endswith(".json.gz"):
+        return load_summary(out, budget_name)
     if not out.is_dir():
         what = "is not a folder" if out.exists() else "no such folder"
         raise GraphCnnError(f"{out}: {what}; give --results a runs folder written by "
@@ -154,3 +211,26 @@ def _canonical_first(path):
     run = path.parent.name
     budget, _, seed = run.partition("-seed")
     return (path.parent.parent.name, not (budget and seed.isdigit()), run)
+
+
+def main(argv=None):
+    """``python -m graph_cnn.harness.results [FOLDER [SUMMARY]]``: summarise the full-budget runs
+    of FOLDER (default: the checkout's reproductions/results) into SUMMARY (default: the
+    package's committed_results.json.gz)."""
+    from graph_cnn.harness import runs as runs_lib
+
+    argv = sys.argv[1:] if argv is None else argv
+    folder = Path(argv[0]) if argv else runs_lib.committed_results()
+    if folder is None:
+        raise SystemExit("no reproductions/results here: name the results folder")
+    target = Path(argv[1]) if len(argv) > 1 else COMMITTED_SUMMARY
+    grouped = load(folder, "full", strict=True)
+    fileio.write_bytes(target, summary_bytes(grouped))
+    count = sum(map(len, grouped.values()))
+    print(f"wrote {target}: {count} full-budget runs of {len(grouped)} run sets "
+          f"({target.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -9,6 +9,7 @@ replaced, then older checkpoints are removed, so a kill at any moment leaves a c
 The RNG state lives outside the TensorFlow graph, which is therefore unchanged.
 """
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -33,6 +34,63 @@ def set_rng_state(rng, state):
     name, keys, pos, has_gauss, gauss = state
     rng.set_state((name, np.array(keys, dtype=np.uint32), pos, has_gauss, gauss))
     return rng
+
+
+# Pipeline fields that define what a run computes (the rest - title, figures, claims, causes,
+# notes - describe the article and may change without changing the run).
+_DEFINING = ("model", "input_shape", "data", "one_hot", "loss", "optimizer", "batch_size",
+             "log_every", "train_every", "scale", "augment", "flip", "training_flag")
+
+
+def _describe(value):
+    """A stable text for a pipeline field: a function by its module and name, a partial with
+    its arguments, data as its repr."""
+    if hasattr(value, "func"):  # functools.partial
+        arguments = [repr(a) for a in value.args] + [f"{k}={v!r}" for k, v in
+                                                     sorted(value.keywords.items())]
+        return f"{_describe(value.func)}({', '.join(arguments)})"
+    if callable(value) and hasattr(value, "__qualname__"):
+        return f"{getattr(value, '__module__', '')}.{value.__qualname__}"
+    return repr(value)
+
+
+def fingerprint(pipeline, budget, graph):
+    """What defines a run, for a resume to check it continues the same run: the pipeline's
+    defining fields, the budget, a digest of the graph (structure, initialisers and every
+    constant, so an optimizer's hyperparameters too) and the graph's scalar constants by name
+    (to say which one changed)."""
+    graph_def = graph.as_graph_def()
+    scalars = {}
+    for node in graph_def.node:
+        if node.op == "Const" and "gradients" not in node.name:
+            tensor = node.attr["value"].tensor
+            if not tensor.tensor_shape.dim and (tensor.float_val or tensor.double_val):
+                scalars[node.name] = float(f"{(tensor.float_val or tensor.double_val)[0]:.7g}")
+    return {"pipeline": {name: _describe(getattr(pipeline, name)) for name in _DEFINING},
+            "budget": {k: v for k, v in vars(budget).items()},
+            "graph": hashlib.sha256(graph_def.SerializeToString(deterministic=True)).hexdigest(),
+            "constants": scalars}
+
+
+def fingerprint_changes(saved, now):
+    """What differs between two fingerprints, in words (empty when they agree)."""
+    changes = []
+    for part in ("pipeline", "budget"):
+        for key in sorted(set(saved.get(part, {})) | set(now[part])):
+            before, after = saved.get(part, {}).get(key), now[part].get(key)
+            if before != after:
+                changes.append(f"{key} {before} -> {after}")
+    moved = {}  # (before, after) -> the constants that changed so
+    for name in sorted(set(saved.get("constants", {})) | set(now["constants"])):
+        before, after = saved.get("constants", {}).get(name), now["constants"].get(name)
+        if before != after:
+            moved.setdefault((before, after), []).append(name)
+    for (before, after), names in moved.items():
+        more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+        changes.append(f"{before} -> {after} in {names[0]}{more}")
+    if not changes and saved.get("graph") != now["graph"]:
+        changes.append("the graph's structure")
+    return changes
 
 
 class ResumeFolder:

@@ -45,10 +45,10 @@ version for an installed wheel."""
         return f"graph_cnn {graph_cnn.__version__} (installed, no git checkout)"
     try:
         head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, timeout=10).stdout.strip()
+                              text=True, timeout=10, check=False).stdout.strip()
         dirty = subprocess.run(["git", "-C", str(repo), "status", "--porcelain",
                                 "--untracked-files=no"], capture_output=True, text=True,
-                               timeout=10).stdout.strip()
+                               timeout=10, check=False).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         return "unknown"
     return (head or "unknown") + ("+dirty" if dirty else "")
@@ -98,6 +98,16 @@ def provenance(pipeline, budget_name, seed, seconds, commit=None, threads=None, 
     }
 
 
+def check_run_folder(folder):
+    """Refuse in one line a folder that is not a finished run's (no result.json or checkpoint)
+    before any work is done with it; returns it as a Path."""
+    folder = Path(folder)
+    if not (folder / "result.json").is_file() or not (folder / "model.ckpt.index").is_file():
+        raise GraphCnnError(f"{folder}: not a run folder (needs result.json and model.ckpt); "
+                            f"'graph-cnn reproduce ID' writes one")
+    return folder
+
+
 def run_dir(out, pipeline_id, budget_name, seed):
     return Path(out) / pipeline_id / f"{budget_name}-seed{seed}"
 
@@ -132,21 +142,24 @@ def finished(folder):
     return result if isinstance(result, dict) and "id" in result else None
 
 
-def check_outputs(out, pipeline_ids, budget_name, seeds, force=False):
-    """Check, before any work starts, that every run's folder can be written, making the
-    folders ``<out>/<id>``. Raises a one-line :class:`GraphCnnError` for a file where a folder
-    goes (``--out``, a path under a file, ``<run>`` or ``<run>.partial``), a folder that cannot be
-    written, a ``<run>.partial`` graph-cnn did not make, or (unless ``force``) a ``<run>`` folder
-    holding no finished run."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise GraphCnnError(f"--out {out} is a file, not a folder; give --out a folder")
-    for pid in dict.fromkeys(pipeline_ids):
-        parent = fileio.ensure_folder(out / pid, "the runs folder")
-        if force or any(finished(run_dir(out, pid, budget_name, s)) is None for s in seeds):
+def check_outputs(requests):
+    """Check, before any work starts, that the folder of every requested run
+    (:class:`~.schedule.RunRequest`) can be written, making the folders ``<out>/<id>``. Raises a
+    one-line :class:`GraphCnnError` for a file where a folder goes (``--out``, a path under a
+    file, ``<run>`` or ``<run>.partial``), a folder that cannot be written, a ``<run>.partial``
+    graph-cnn did not make, or (unless forced) a ``<run>`` folder holding no finished run."""
+    for out in dict.fromkeys(Path(r.out) for r in requests):
+        if out.exists() and not out.is_dir():
+            raise GraphCnnError(f"--out {out} is a file, not a folder; give --out a folder")
+    by_parent = {}
+    for request in requests:
+        by_parent.setdefault(request.folder.parent, []).append(request)
+    for parent, group in by_parent.items():
+        fileio.ensure_folder(parent, "the runs folder")
+        if any(r.force or finished(r.folder) is None for r in group):
             _check_writable(parent)  # (runs all finished and skipped leave the folder as it is)
-        for seed in seeds:
-            folder = run_dir(out, pid, budget_name, seed)
+        for request in group:
+            folder = request.folder
             partial = partial_dir(folder)
             for path, what in ((folder, "the run folder"),
                                (partial, "the folder of the unfinished run")):
@@ -156,7 +169,7 @@ def check_outputs(out, pipeline_ids, budget_name, seeds, force=False):
             if partial.is_dir() and not ours(partial):
                 raise GraphCnnError(f"{partial} exists and was not made by graph-cnn; move it "
                                     f"away and run the same command again")
-            if folder.is_dir() and not force and finished(folder) is None and any(
+            if folder.is_dir() and not request.force and finished(folder) is None and any(
                     folder.iterdir()):
                 raise GraphCnnError(f"{folder} exists but holds no finished run (no readable "
                                     f"result.json); move it away, or add --force to replace it")
@@ -175,7 +188,8 @@ def claim(folder):
     """Hold ``<run>.partial`` (made if missing) for this process: an exclusive lock on the folder
     itself, which follows it when it is renamed to the run folder and ends when the process
     does, killed or not. Another process holding it: a one-line error. Yields the partial
-    folder. (Without ``fcntl``, on Windows, nothing is locked.)"""
+    folder, removed on leaving if it is empty then (a run that failed before it saved
+    anything). (Without ``fcntl``, on Windows, nothing is locked.)"""
     try:
         import fcntl
     except ImportError:
@@ -206,6 +220,8 @@ def claim(folder):
     try:
         yield partial
     finally:
+        with contextlib.suppress(OSError):  # renamed into place, or holding resume state
+            partial.rmdir()
         os.close(fd)
 
 

@@ -63,6 +63,7 @@ class Session:
         self.threads = threads = threads or os.cpu_count() or 1
         self.towers = default_towers(threads) if towers is None else towers
         self.graph, self.t = build_graph(pipeline, seed, towers=self.towers)
+        self.fingerprint = resume_lib.fingerprint(pipeline, budget, self.graph)
         # per-session pools (the process-wide ones keep the first session's size); with towers,
         # each op gets one thread and the towers run side by side on the inter-op pool
         self.config = v1.ConfigProto(use_per_session_threads=True,
@@ -305,6 +306,7 @@ class _Checkpoints:
         if self.folder is not None:
             self.folder.save(s, dict(
                 state, id=s.pipeline.id, seed=s.seed, threads=s.threads, towers=s.towers,
+                fingerprint=s.fingerprint,
                 kind="epochs" if self.budget.epochs else "steps", done=done, records=records,
                 resumed_at=self.resumed, elapsed=self.elapsed()))
         self.add_events(records)
@@ -312,8 +314,9 @@ class _Checkpoints:
 
 def resume_state(folder, pipeline, budget_name, seed, threads=None, restart=False, log=print):
     """The saved state in the resume folder ``folder`` to continue from, or None to start. A
-    damaged state, one of another run, or one made with other thread or tower counts (other
-    numbers) raises a one-line error, or with ``restart`` is dropped."""
+    damaged state, one of another run, one made with other thread or tower counts (other
+    numbers) or by a pipeline that has changed since (its fingerprint) raises a one-line error,
+    or with ``restart`` is dropped."""
     if folder is None:
         return None
     folder = folder if isinstance(folder, resume_lib.ResumeFolder) else (
@@ -339,6 +342,11 @@ def resume_state(folder, pipeline, budget_name, seed, threads=None, restart=Fals
                    f"{state.get('threads')} and the numbers depend on it (this run: --threads "
                    f"{threads})")
         hint = f"run with --threads {state.get('threads')} to resume it, or {hint}"
+    elif changes := _changes_since(state, pipeline, budget, seed, threads):
+        shown = "; ".join(changes[:4]) + (f"; and {len(changes) - 4} more"
+                                          if len(changes) > 4 else "")
+        problem = (f"cannot resume from {folder.folder}: the pipeline changed since its "
+                   f"checkpoint ({shown})")
     else:
         return state
     if not restart:
@@ -346,6 +354,16 @@ def resume_state(folder, pipeline, budget_name, seed, threads=None, restart=Fals
     log(f"starting over (--force): {problem}")
     folder.clear()
     return None
+
+
+def _changes_since(state, pipeline, budget, seed, threads):
+    """What changed in the run's definition since ``state`` was saved (its graph rebuilt and
+    fingerprinted); nothing for states saved before fingerprints existed."""
+    if "fingerprint" not in state:
+        return []
+    graph, _ = build_graph(pipeline, seed, towers=default_towers(threads))
+    return resume_lib.fingerprint_changes(state["fingerprint"],
+                                          resume_lib.fingerprint(pipeline, budget, graph))
 
 
 def _restore(session, folder, state):

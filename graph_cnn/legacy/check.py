@@ -1,5 +1,8 @@
-"""``graph-cnn legacy --check``: read a TF1 script or notebook without running it and list every
-TensorFlow name it uses that graph_cnn's TF1 layer does not provide, with its line.
+"""``graph-cnn legacy --check``: read a TF1 program without running it (the script or notebook
+and every module of its own it imports, recursively) and list every TensorFlow name it uses that
+graph_cnn's TF1 layer does not provide, and every NumPy/SciPy/scikit-learn/matplotlib name that
+moved since: given back by the runner (:mod:`graph_cnn.legacy.drift`), or missing, each with its
+file and line.
 
 The names are found in the code (``ast``): the modules the script binds from ``tensorflow``
 (``import tensorflow as tf``, ``import tensorflow.contrib.slim as slim``, ``from tensorflow.contrib
@@ -11,22 +14,39 @@ lookup the script itself would make, so the report cannot drift from what runs.
 import ast
 import importlib
 import inspect
+import io
 import json
+import sys
+import tokenize
 import types
+import warnings
 from pathlib import Path
 
 from graph_cnn.errors import GraphCnnError
 
 
-def source_of(path):
+def source_of(path, empty_ok=False):
     """A script's text, or a notebook's code cells joined (IPython magics and shell lines
-    blanked, so line numbers count within the joined text); returns ``(text, cell_starts)``."""
+    blanked, so line numbers count within the joined text); returns ``(text, cell_starts)``.
+    A binary or (unless ``empty_ok``, as a package's ``__init__.py`` may be) empty file is
+    refused in one line naming it."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise GraphCnnError(f"{path}: cannot read it ({exc}); give a TF1 .py script or .ipynb "
-                            f"notebook") from None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise GraphCnnError(f"{path}: cannot read it ({exc.strerror or exc}); give a TF1 .py "
+                            f"script or .ipynb notebook") from None
+    if not data.strip() and not empty_ok:
+        raise GraphCnnError(f"{path}: the file is empty; give a TF1 .py script or .ipynb "
+                            f"notebook")
+    try:
+        if b"\0" in data:
+            raise ValueError("null bytes")
+        encoding = tokenize.detect_encoding(io.BytesIO(data).readline)[0]
+        text = data.decode(encoding)
+    except (SyntaxError, ValueError, LookupError):  # UnicodeDecodeError is a ValueError
+        raise GraphCnnError(f"{path}: binary data, not Python source; give a TF1 .py script or "
+                            f".ipynb notebook") from None
     if path.suffix != ".ipynb":
         return text, None
     try:
@@ -56,27 +76,38 @@ def _dotted(node):
     return None
 
 
-def uses(tree):
-    """``[(line, dotted tensorflow name)]``: imports of tensorflow modules and names, and every
-    attribute chain read from a name bound to one."""
-    bound = {}  # local name -> the tensorflow dotted path it stands for
-    found = []
+ROOTS = ("tensorflow", "numpy", "scipy", "sklearn", "matplotlib")  # the libraries checked
+
+
+def _bindings(tree, roots=ROOTS):
+    """``({local name: dotted path}, [(line, dotted)] of the imports, [star-imported modules])``
+    for the module-level imports of ``roots`` in ``tree``."""
+    bound, found, stars = {}, [], []
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
-                if alias.name.split(".")[0] == "tensorflow":
+                if alias.name.split(".")[0] in roots:
                     found.append((node.lineno, alias.name))
-                    if alias.asname:
-                        bound[alias.asname] = alias.name
-                    else:
-                        bound["tensorflow"] = "tensorflow"
-        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
-            if node.module.split(".")[0] == "tensorflow":
+                    head = alias.name.split(".")[0]
+                    bound[alias.asname or head] = alias.name if alias.asname else head
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            if not node.level and node.module.split(".")[0] in roots:
                 for alias in node.names:
                     if alias.name != "*":
                         name = f"{node.module}.{alias.name}"
                         found.append((node.lineno, name))
                         bound[alias.asname or alias.name] = name
+            elif any(alias.name == "*" for alias in node.names):
+                stars.append((node.level, node.module))
+    return bound, found, stars
+
+
+def uses(tree, bound=None, roots=("tensorflow",)):
+    """``[(line, dotted name)]`` of ``roots``' modules and names: the imports, and every
+    attribute chain read from a name bound to one (``bound``: names the module got from
+    elsewhere, ``from utils import *``)."""
+    own, found, _ = _bindings(tree, roots)
+    bound = {**(bound or {}), **own}
     for node in ast.walk(tree):
         if isinstance(node, ast.Attribute) and not isinstance(getattr(node, "_parent", None),
                                                                ast.Attribute):
@@ -84,7 +115,7 @@ def uses(tree):
             if dotted is None:
                 continue
             head, _, rest = dotted.partition(".")
-            if head in bound:
+            if head in bound and bound[head].split(".")[0] in roots:
                 found.append((node.lineno, f"{bound[head]}.{rest}"))
     return sorted(set(found))
 
@@ -125,26 +156,189 @@ def resolve(dotted):
     return None
 
 
-def check(path):
-    """``[(line, name, where)]`` of every TF name the script uses that the layer lacks;
-    ``where`` names the notebook cell when ``path`` is a notebook."""
-    from graph_cnn.legacy import runner
-
-    text, cells = source_of(path)
+def _parse(path, text):
     try:
         tree = ast.parse(text, filename=str(path))
     except SyntaxError as exc:
         raise GraphCnnError(f"{path}:{exc.lineno}: not valid Python 3 ({exc.msg}); TF1 scripts "
                             f"written for Python 2 need 2to3 first") from None
     _mark_parents(tree)
-    runner.install(quiet=True)
-    missing, seen = [], set()
-    for line, dotted in uses(tree):
+    return tree
+
+
+def _local_module(name, level, importer, root):
+    """The file of the program's own module ``name`` (``from .. import`` levels counted from
+    the importing file), or None for a library."""
+    base = root if not level else importer.parent.joinpath(*[".."] * (level - 1)).resolve()
+    target = base.joinpath(*name.split(".")) if name else base
+    for candidate in (target.with_suffix(".py"), target / "__init__.py"):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _imported_files(tree, importer, root):
+    """The program's own modules ``tree`` imports (their packages' ``__init__`` files too)."""
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [(alias.name, 0) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            module = node.module or ""
+            names = [(module, node.level)] + [
+                (f"{module}.{alias.name}" if module else alias.name, node.level)
+                for alias in node.names if alias.name != "*"]
+        else:
+            continue
+        for name, level in names:
+            parts = name.split(".") if name else [""]
+            for depth in range(1, len(parts) + 1):  # a.b.c: a, a.b and a.b.c
+                file = _local_module(".".join(parts[:depth]), level, importer, root)
+                if file is not None:
+                    found.append(file)
+    return found
+
+
+def program(path):
+    """The program ``path`` starts: ``[(file, tree, notebook cells or None)]``, the script first,
+    then every module of its own it imports, recursively (files in the script's folder and
+    below, found as Python would from there)."""
+    path = Path(path)
+    root = path.resolve().parent
+    text, cells = source_of(path)
+    files, seen, queue = [], {path.resolve()}, [(path, text, cells)]
+    while queue:
+        file, text, cells = queue.pop(0)
+        tree = _parse(file, text)
+        files.append((file, tree, cells))
+        for module in _imported_files(tree, Path(file).resolve(), root):
+            if module.resolve() not in seen:
+                seen.add(module.resolve())
+                queue.append((module, *source_of(module, empty_ok=True)))
+    return files
+
+
+def _star_bindings(files, root):
+    """Each file's library names including those it takes with ``from module import *`` from
+    the program's own modules (one level, as is usual)."""
+    own = {Path(file).resolve(): _bindings(tree)[0] for file, tree, _ in files}
+    bound = {}
+    for file, tree, _ in files:
+        names = {}
+        for level, module in _bindings(tree)[2]:
+            source = _local_module(module, level, Path(file).resolve(), root)
+            names.update(own.get(source.resolve(), {}) if source else {})
+        bound[Path(file).resolve()] = names
+    return bound
+
+
+def _library_name(dotted):
+    return ("np" + dotted[len("numpy"):]) if dotted.startswith("numpy.") else dotted
+
+
+def _drift_findings(tree):
+    """``[(line, message, blocking)]`` for the keyword and method renames the runner handles
+    (found by the name called, on any object)."""
+    from graph_cnn.legacy import drift
+
+    keywords = {}
+    for (owner, old), (new, removed) in drift.KEYWORD_NAMES.items():
+        keywords[(owner.rpartition(".")[2], old)] = (owner.rpartition(".")[2], new, removed)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", None)
+            for keyword in node.keywords:
+                if (called, keyword.arg) in keywords:
+                    name, new, removed = keywords[(called, keyword.arg)]
+                    said = (f"provided by the runner: {name}({keyword.arg}=) -> {name}({new}) "
+                            f"(removed in {removed})")
+                    found.append((node.lineno, said, False))
+        elif isinstance(node, ast.Attribute) and node.attr in drift.METHODS:
+            value = node.value
+            if node.attr in ("set_window_title", "tostring_rgb") and not (
+                    isinstance(value, ast.Attribute) and value.attr == "canvas"):
+                continue
+            new, removed = drift.METHODS[node.attr]
+            said = f"provided by the runner: .{node.attr} -> {new} (removed in {removed})"
+            found.append((node.lineno, said, False))
+    return found
+
+
+def _module_name(dotted):
+    """The real name of the module ``dotted`` reaches (``matplotlib.pyplot.cm``:
+    ``matplotlib.cm``), or None when it is not a module."""
+    parts = dotted.split(".")
+    try:
+        value = importlib.import_module(parts[0])
+        for part in parts[1:]:
+            value = getattr(value, part)
+    except Exception:  # noqa: BLE001  anything missing or failing: not a module we can name
+        return None
+    return value.__name__ if isinstance(value, types.ModuleType) else None
+
+
+def _library_finding(dotted, seen):
+    """What ``--check`` says of a NumPy/SciPy/scikit-learn/matplotlib name: provided by the
+    runner, missing from the installed library (with what replaced it, where known), or None."""
+    from graph_cnn.legacy import drift
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         absent = resolve(dotted)
-        if absent and absent not in seen:
-            seen.add(absent)
-            missing.append((line, "tf" + absent[len("tensorflow"):], _cell_of(line, cells)))
-    return missing, len(uses(tree))
+        parent, _, leaf = (absent or "").rpartition(".")
+        real = f"{_module_name(parent)}.{leaf}" if parent and _module_name(parent) else absent
+    for name in (dotted, absent, real):
+        if name in drift.NAMES:
+            now, removed = drift.NAMES[name]
+            return (f"provided by the runner: {_library_name(name)} -> {now} "
+                    f"(removed in {removed})"), False
+    if absent is None or absent in seen:
+        return None
+    seen.add(absent)
+    root = absent.split(".")[0]
+    version = getattr(sys.modules.get(root), "__version__", "")
+    hint = drift.SUGGEST.get(real) or drift.SUGGEST.get(absent)
+    return (f"{_library_name(absent)} is not in the installed {root} {version} and the runner "
+            f"does not provide it" + (f"; use {hint}" if hint else ""), True)
+
+
+def check(path):
+    """``[(file, line, where, message, blocking)]`` for the program ``path`` starts (the script
+    and its own modules): each TF name the layer lacks and each library name that moved
+    (provided by the runner, or missing: blocking); and the number of TF names it uses.
+    ``where`` names the notebook cell when the file is a notebook."""
+    from graph_cnn.legacy import runner
+
+    files = program(path)
+    runner.install(quiet=True)
+    root = Path(path).resolve().parent
+    stars = _star_bindings(files, root)
+    findings, seen, count = [], set(), 0
+    for file, tree, cells in files:
+        for line, dotted in uses(tree, stars[Path(file).resolve()], ROOTS):
+            where = _cell_of(line, cells)
+            if dotted.split(".")[0] == "tensorflow":
+                count += 1
+                absent = resolve(dotted)
+                if absent and absent not in seen:
+                    seen.add(absent)
+                    name = "tf" + absent[len("tensorflow"):]
+                    said = f"{name} is not provided by graph_cnn's TF1 layer"
+                    findings.append((file, line, where, said, True))
+                continue
+            said = _library_finding(dotted, seen)
+            if said and (said[0], file) not in seen:
+                seen.add((said[0], file))
+                findings.append((file, line, where, *said))
+        for line, message, blocking in _drift_findings(tree):
+            if (message, file) not in seen:
+                seen.add((message, file))
+                findings.append((file, line, _cell_of(line, cells), message, blocking))
+    order = {file: i for i, (file, _, _) in enumerate(files)}
+    findings.sort(key=lambda f: (order[f[0]], f[1]))
+    return findings, count
 
 
 def _cell_of(line, cells):
@@ -155,13 +349,21 @@ def _cell_of(line, cells):
 
 
 def report(path):
-    """The lines ``graph-cnn legacy --check`` prints, and its exit code."""
-    missing, count = check(path)
-    lines = [f"{path}:{line}{where}: {name} is not provided by graph_cnn's TF1 layer"
-             for line, name, where in missing]
-    if missing:
-        lines.append(f"{len(missing)} of the TensorFlow names {Path(path).name} uses are not "
-                     f"provided; it would stop at the first of them")
+    """The lines ``graph-cnn legacy --check`` prints, and its exit code (1 when the program
+    would stop at a name nobody provides)."""
+    findings, count = check(path)
+    shown = Path(path).parent
+    root = Path(path).resolve().parent
+    lines = [f"{shown / Path(file).resolve().relative_to(root)}:{line}{where}: {message}"
+             for file, line, where, message, _ in findings]
+    blocking = sum(1 for *_, stop in findings if stop)
+    given = len(findings) - blocking
+    also = (f" ({given} library name{'s' if given > 1 else ''} given back by the runner)"
+            if given else "")
+    if blocking:
+        lines.append(f"{blocking} of the names the program {Path(path).name} starts uses are "
+                     f"not provided; it would stop at the first of them{also}")
         return lines, 1
-    lines.append(f"{Path(path).name}: all {count} TensorFlow names it uses are provided")
+    lines.append(f"{Path(path).name}: all {count} TensorFlow names its program uses are "
+                 f"provided{also}")
     return lines, 0

@@ -19,14 +19,19 @@ from graph_cnn.compat.layers import _snake_case
 
 v1 = tf.compat.v1
 
-__all__ = ["RNNCell", "BasicRNNCell", "BasicLSTMCell", "LSTMCell", "GRUCell", "MultiRNNCell",
-           "DropoutWrapper", "LSTMStateTuple", "dynamic_rnn", "static_rnn",
-           "static_bidirectional_rnn", "bidirectional_dynamic_rnn"]
+# tf.nn.rnn_cell's names; TF 0.12's also had the Embedding/InputProjection/OutputProjection
+# wrappers, which TF 1.x moved to tf.contrib.rnn.
+__all__ = ["BasicLSTMCell", "BasicRNNCell", "DeviceWrapper", "DropoutWrapper", "EmbeddingWrapper",
+           "GRUCell", "InputProjectionWrapper", "LSTMCell", "LSTMStateTuple", "MultiRNNCell",
+           "OutputProjectionWrapper", "RNNCell", "ResidualWrapper", "bidirectional_dynamic_rnn",
+           "dynamic_rnn", "static_bidirectional_rnn", "static_rnn"]
 
 dynamic_rnn = v1.nn.dynamic_rnn
 static_rnn = v1.nn.static_rnn
 static_bidirectional_rnn = v1.nn.static_bidirectional_rnn
 bidirectional_dynamic_rnn = v1.nn.bidirectional_dynamic_rnn
+static_state_saving_rnn = v1.nn.static_state_saving_rnn
+raw_rnn = v1.nn.raw_rnn
 
 
 class LSTMStateTuple(collections.namedtuple("LSTMStateTuple", ("c", "h"))):
@@ -111,11 +116,21 @@ class RNNCell:
         """A variable of this cell, in its scope (``get_variable``, so reused on reuse)."""
         variable = v1.get_variable(name, shape, dtype=self.dtype, initializer=initializer,
                                    trainable=self.trainable)
-        self._own_variables.append(variable)
+        if all(variable is not known for known in self._own_variables):
+            self._own_variables.append(variable)
         return variable
 
+    def _linear(self, args, output_size, initializer=None):
+        """TF1's ``_Linear`` in the current scope: ``kernel`` over the concatenated ``args``
+        and a zero-initialised ``bias``."""
+        args = tf.concat(args, 1) if isinstance(args, (list, tuple)) else args
+        kernel = self.add_variable("kernel", [self._input_depth(args.shape), output_size],
+                                   initializer)
+        bias = self.add_variable("bias", [output_size], v1.zeros_initializer(dtype=self.dtype))
+        return tf.nn.bias_add(tf.matmul(args, kernel), bias)
+
     def _input_depth(self, inputs_shape):
-        depth = tf.compat.dimension_value(tf.TensorShape(inputs_shape)[-1])
+        depth = v1.dimension_value(tf.TensorShape(inputs_shape)[-1])
         if depth is None:
             raise ValueError(f"Expected inputs.shape[-1] to be known, saw shape: {inputs_shape}")
         return int(depth)
@@ -475,3 +490,145 @@ class DropoutWrapper(RNNCell):
     @property
     def variables(self):
         return self._cell.variables
+
+
+class _Wrapper(RNNCell):
+    """A cell around ``cell``: its sizes and zero state, its variables after the wrapper's own.
+    A wrapper with a scope of its own (TF1's ``core_rnn_cell`` ones) runs ``cell`` inside it."""
+
+    def __init__(self, cell, reuse=None, name=None):
+        super().__init__(_reuse=reuse, name=name)
+        if not callable(cell) or not hasattr(cell, "state_size"):
+            raise TypeError(f"The parameter cell is not an RNNCell: {cell!r}")
+        self._cell = cell
+
+    @property
+    def wrapped_cell(self):
+        return self._cell
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        """The wrapped cell's zero state."""
+        with v1.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
+            return self._cell.zero_state(batch_size, dtype)
+
+    @property
+    def variables(self):
+        return list(self._own_variables) + list(self._cell.variables)
+
+
+class ResidualWrapper(_Wrapper):
+    """``output = residual_fn(inputs, cell_output)``, ``inputs + output`` by default; no
+    scope of its own, as in TF1."""
+
+    def __init__(self, cell, residual_fn=None):
+        super().__init__(cell)
+        self._residual_fn = residual_fn
+
+    def __call__(self, inputs, state, scope=None):
+        """The wrapped cell's step, its output added to its inputs."""
+        outputs, new_state = self._cell(inputs, state, scope=scope)
+
+        def add(given, produced):
+            given.get_shape().assert_is_compatible_with(produced.get_shape())
+            return given + produced
+
+        if self._residual_fn is not None:
+            return self._residual_fn(inputs, outputs), new_state
+        return tf.nest.map_structure(add, inputs, outputs), new_state
+
+
+class DeviceWrapper(_Wrapper):
+    """The wrapped cell's step placed on ``device``; no scope of its own."""
+
+    def __init__(self, cell, device):
+        super().__init__(cell)
+        self._device = device
+
+    def zero_state(self, batch_size, dtype):
+        """The wrapped cell's zero state, on the device."""
+        with tf.device(self._device):
+            return super().zero_state(batch_size, dtype)
+
+    def __call__(self, inputs, state, scope=None):
+        """The wrapped cell's step, on the device."""
+        with tf.device(self._device):
+            return self._cell(inputs, state, scope=scope)
+
+
+class OutputProjectionWrapper(_Wrapper):
+    """The cell's output through ``kernel``/``bias`` to ``output_size`` values, in the scope
+    ``output_projection_wrapper`` (the cell's variables inside it)."""
+
+    def __init__(self, cell, output_size, activation=None, reuse=None):
+        super().__init__(cell, reuse)
+        if output_size < 1:
+            raise ValueError(f"Parameter output_size must be > 0: {output_size}.")
+        self._output_size = output_size
+        self._activation = activation
+
+    @property
+    def output_size(self):
+        return self._output_size
+
+    def call(self, inputs, state):
+        output, new_state = self._cell(inputs, state)
+        projected = self._linear(output, self._output_size)
+        if self._activation is not None:
+            projected = self._activation(projected)
+        return projected, new_state
+
+
+class InputProjectionWrapper(_Wrapper):
+    """The inputs through ``kernel``/``bias`` to ``num_proj`` values before the cell, in the
+    scope ``input_projection_wrapper``."""
+
+    def __init__(self, cell, num_proj, activation=None, input_size=None, reuse=None):
+        super().__init__(cell, reuse)
+        if input_size is not None:
+            v1.logging.warning("The input_size parameter is deprecated.")
+        self._num_proj = num_proj
+        self._activation = activation
+
+    def call(self, inputs, state):
+        projected = self._linear(inputs, self._num_proj)
+        if self._activation is not None:
+            projected = self._activation(projected)
+        return self._cell(projected, state)
+
+
+class EmbeddingWrapper(_Wrapper):
+    """Integer inputs looked up in ``embedding`` (``embedding_classes`` by ``embedding_size``,
+    uniform in +-sqrt(3) unless the scope or ``initializer`` says otherwise) before the cell;
+    TF1 pinned the table to the CPU, which is not emulated."""
+
+    def __init__(self, cell, embedding_classes, embedding_size, initializer=None, reuse=None):
+        super().__init__(cell, reuse)
+        if embedding_classes <= 0 or embedding_size <= 0:
+            raise ValueError(f"Both embedding_classes and embedding_size must be > 0: "
+                             f"{embedding_classes}, {embedding_size}.")
+        self._embedding_classes = embedding_classes
+        self._embedding_size = embedding_size
+        self._initializer = initializer
+
+    def __call__(self, inputs, state, scope=None):
+        """Looks the integer inputs up, then the wrapped cell's step (the wrapper's scope)."""
+        if self.dtype is None:
+            self.dtype = tf.nest.flatten(state)[0].dtype
+        return super().__call__(inputs, state, scope)
+
+    def call(self, inputs, state):
+        initializer = (self._initializer or v1.get_variable_scope().initializer
+                       or v1.random_uniform_initializer(-3 ** 0.5, 3 ** 0.5))
+        embedding = self.add_variable("embedding",
+                                      [self._embedding_classes, self._embedding_size],
+                                      initializer)
+        embedded = tf.nn.embedding_lookup(embedding, tf.reshape(inputs, [-1]))
+        return self._cell(embedded, state)

@@ -8,22 +8,30 @@ or a notebook, run unchanged.
 :mod:`graph_cnn.legacy.estimator`; ``tensorflow.examples.tutorials.mnist.input_data`` and
 ``sklearn.datasets.fetch_mldata`` are graph_cnn's loaders, which read the folder the script names
 when it holds MNIST and otherwise find the data as ``graph-cnn data`` does. The libraries that
-moved under these scripts get back, inside the runner only, what the scripts used: NumPy's
-aliases removed in 1.24 (``np.int``, ``np.float``, ...) and ``np.reshape``'s ``newshape``,
-matplotlib's ``canvas.set_window_title``, and TensorFlow 0.12's ``tf.mul``, ``tf.sub`` and
-``tf.neg``, each announced in one line on stderr when first used.
+moved under these scripts get back, inside the runner only, what the scripts used
+(:mod:`graph_cnn.legacy.drift`: NumPy, SciPy, scikit-learn and matplotlib), and TensorFlow 0.12's
+``tf.mul``, ``tf.sub`` and ``tf.neg``, each announced in one line on stderr when first used.
 """
 
+import contextlib
+import gc
 import importlib
 import importlib.abc
+import importlib.machinery
 import importlib.util
 import os
+import re
 import runpy
+import signal
+import socket
 import sys
+import sysconfig
+import threading
 import traceback
 import types
 
 from graph_cnn.errors import GraphCnnError
+from graph_cnn.legacy import drift
 
 # An alias imports as the graph_cnn module it names (deeper names keep their tail).
 ALIASES = {
@@ -31,33 +39,34 @@ ALIASES = {
     "tensorflow.contrib.learn.python.learn.datasets": "graph_cnn.legacy.contrib.learn.datasets",
     "tensorflow.contrib.learn.python.learn": "graph_cnn.legacy.contrib.learn",
     "tensorflow.contrib.learn.python": "graph_cnn.legacy.contrib.learn",
+    "tensorflow.contrib.rnn.python": "graph_cnn.legacy.contrib.rnn",
+    "tensorflow.contrib.seq2seq.python": "graph_cnn.legacy.contrib.seq2seq",
+    "tensorflow.contrib.legacy_seq2seq.python": "graph_cnn.legacy.contrib.legacy_seq2seq",
+    "tensorflow.contrib.cudnn_rnn.python": "graph_cnn.legacy.contrib.cudnn_rnn",
     "tensorflow.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.python.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.examples.tutorials.mnist.input_data": "graph_cnn.data.input_data",
 }
 # Whole subtrees whose every module is the target's names (tensorflow.python.estimator.model_fn,
 # .canned.dnn, .inputs.numpy_io ...: each TF1 file's names are among those the package
-# graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them).
-FLAT = ("tensorflow.estimator", "tensorflow.python.estimator")
+# graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them; likewise
+# contrib's rnn_cell, core_rnn_cell, lstm_ops, attention_wrapper, helper, seq2seq ... modules).
+FLAT = ("tensorflow.estimator", "tensorflow.python.estimator", "tensorflow.contrib.rnn.python",
+        "tensorflow.contrib.seq2seq.python", "tensorflow.contrib.legacy_seq2seq.python",
+        "tensorflow.contrib.cudnn_rnn.python")
+CONTRIB = ALIASES["tensorflow.contrib"]
 PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")
 # TF 0.12 names that TF 1.0 renamed without changing what they do, still in 2016-2017 tutorials.
 TF0_RENAMES = {"mul": "multiply", "sub": "subtract", "neg": "negative"}
-NUMPY_ALIASES = {"int": int, "float": float, "bool": bool, "object": object, "str": str,
-                 "long": int, "complex": complex, "unicode": str}
+# where frames that are not the program's own come from: graph_cnn, the standard library and
+# installed packages (a frame in the script's own folder is the program's wherever that is)
+_LIBRARY_DIRS = tuple(os.path.abspath(p) + os.sep for p in {
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
+_FRAME_LINE = re.compile(r'^(\s*)File "([^"]+)", line \d+')
 
-
-class _Alias(importlib.abc.Loader):
-    """Loads an alias as the very module it names (so ``tf.contrib.slim is slim``)."""
-
-    def __init__(self, target):
-        self.target = target
-
-    def create_module(self, spec):
-        return importlib.import_module(self.target)
-
-    def exec_module(self, module):
-        module.__spec__ = importlib.util.find_spec(self.target)  # keep the module's own spec
+_Alias = drift.Alias
 
 
 class _Flat(types.ModuleType):
@@ -85,20 +94,32 @@ class _FlatAlias(_Alias):
 
 class _TF1Finder(importlib.abc.MetaPathFinder):
     """Resolves the aliases above, and refuses a ``tensorflow.contrib.X`` that graph_cnn lacks
-    with one line instead of a search through real TensorFlow."""
+    with one line instead of a search through real TensorFlow, whether it is imported as a
+    module or as a name (``from tensorflow.contrib import X`` looks for
+    ``graph_cnn.legacy.contrib.X``)."""
 
     def find_spec(self, fullname, path=None, target=None):
+        if fullname.startswith(CONTRIB + ".") and fullname.count(".") == CONTRIB.count(".") + 1:
+            leaf = fullname.rpartition(".")[2]
+            if importlib.machinery.PathFinder.find_spec(fullname, path) is None:
+                _refuse_contrib("tensorflow.contrib." + leaf)
+            return None
         target = _target(fullname)
         if target is None:
             if fullname.startswith("tensorflow.contrib."):
-                from graph_cnn.legacy.contrib import not_provided
-                raise ModuleNotFoundError(not_provided("tf" + fullname[len("tensorflow"):]),
-                                          name=fullname)
+                _refuse_contrib(fullname)
             return None
         if any(fullname == a or fullname.startswith(a + ".") for a in FLAT):
             return importlib.util.spec_from_loader(fullname, _FlatAlias(target), is_package=True)
         is_package = hasattr(importlib.import_module(target), "__path__")
         return importlib.util.spec_from_loader(fullname, _Alias(target), is_package=is_package)
+
+
+def _refuse_contrib(fullname):
+    """The one line ``tf.contrib.X`` gives for an X graph_cnn does not provide, as an import
+    error (named after the TF module, so ``from ... import`` passes it on unchanged)."""
+    from graph_cnn.legacy.contrib import not_provided
+    raise ModuleNotFoundError(not_provided("tf" + fullname[len("tensorflow"):]), name=fullname)
 
 
 def _target(fullname):
@@ -109,7 +130,10 @@ def _target(fullname):
             if alias in FLAT:
                 return ALIASES[alias]
             candidate = ALIASES[alias] + fullname[len(alias):]
-            return candidate if importlib.util.find_spec(candidate) else None
+            try:
+                return candidate if importlib.util.find_spec(candidate) else None
+            except ModuleNotFoundError:  # a tf.contrib.X not provided, refused by the caller
+                return None
     return None
 
 
@@ -125,8 +149,8 @@ def _soft_placement(session_class):
             config = tf.compat.v1.ConfigProto() if config is None else copy.deepcopy(config)
             ops = (graph or tf.compat.v1.get_default_graph()).get_operations()
             if not config.allow_soft_placement and any("GPU" in op.device.upper() for op in ops):
-                _note("ops pinned to a GPU run on the CPU (this machine has none): the session "
-                      "allows soft placement")
+                drift.announce("ops pinned to a GPU run on the CPU (this machine has none): "
+                               "the session allows soft placement")
                 config.allow_soft_placement = True
             super().__init__(target, graph, config)
 
@@ -148,10 +172,11 @@ class _TF1Module(types.ModuleType):
             self.InteractiveSession = _soft_placement(tf1.InteractiveSession)
 
     def __getattr__(self, name):
-        if name.startswith("__"):
+        if name.startswith("__") and name != "__version__":
             raise AttributeError(name)
         if name in TF0_RENAMES:
-            _note(f"tf.{name} (TensorFlow 0.12, renamed in 1.0) is tf.{TF0_RENAMES[name]}")
+            drift.announce(f"tf.{name} (TensorFlow 0.12, renamed in 1.0) is "
+                           f"tf.{TF0_RENAMES[name]}")
             return getattr(self._tf1, TF0_RENAMES[name])
         return getattr(self._tf1, name)
 
@@ -159,85 +184,31 @@ class _TF1Module(types.ModuleType):
         return dir(self._tf1)
 
 
-def _note(message, _said=set()):  # noqa: B006  (said once per process, on purpose)
-    if message not in _said:
-        _said.add(message)
-        print(f"graph-cnn legacy: {message}", file=sys.stderr)
-
-
-def _restore_numpy_aliases():
-    import numpy
-
-    original = numpy.__dict__.get("__getattr__")
-    if getattr(original, "_graph_cnn", False):
-        return
-
-    def __getattr__(name):
-        if name in NUMPY_ALIASES and name not in numpy.__dict__:
-            _note(f"np.{name} (removed in NumPy 1.24) is given as the builtin "
-                  f"{NUMPY_ALIASES[name].__name__}, as older NumPy did")
-            return NUMPY_ALIASES[name]
-        if original is None:
-            raise AttributeError(f"module 'numpy' has no attribute {name!r}")
-        return original(name)
-
-    __getattr__._graph_cnn = True
-    numpy.__getattr__ = __getattr__
-
-
-def _restore_reshape_newshape():
-    import inspect
-
-    import numpy
-
-    original = numpy.reshape
-    if "newshape" in inspect.signature(original).parameters or hasattr(original, "_graph_cnn"):
-        return
-
-    def reshape(a, *args, newshape=None, **kwargs):
-        if newshape is not None:
-            _note("np.reshape(newshape=...) (removed in NumPy 2.x) is np.reshape(shape=...)")
-            args = (newshape, *args)
-        return original(a, *args, **kwargs)
-
-    reshape._graph_cnn = True
-    numpy.reshape = reshape
-
-
-def _restore_set_window_title():
-    try:
-        from matplotlib.backend_bases import FigureCanvasBase
-    except ImportError:
-        return
-    if hasattr(FigureCanvasBase, "set_window_title"):
-        return
-
-    def set_window_title(self, title):
-        _note("canvas.set_window_title (removed in matplotlib 3.6) goes to the figure "
-              "manager, where matplotlib moved it")
-        if self.manager is not None:
-            self.manager.set_window_title(title)
-
-    FigureCanvasBase.set_window_title = set_window_title
-
-
-def install(quiet=False):
+def install(quiet=False, verbose=None):
     """Make the TF1-era imports resolve to graph_cnn in this process; returns the ``tensorflow``
-    stand-in. ``quiet`` leaves NumPy and matplotlib as they are (``legacy --check``)."""
+    stand-in. ``quiet`` leaves NumPy, SciPy, scikit-learn, matplotlib and TensorFlow's
+    deprecation warnings as they are (``legacy --check``); otherwise the warnings are hidden
+    unless ``verbose`` (None: the environment's ``GRAPH_CNN_LEGACY_VERBOSE``, which a notebook
+    run passes to its kernel)."""
     import sklearn.datasets
     import tensorflow as real_tf
 
-    from graph_cnn.legacy import tf as tf1
     from graph_cnn.data import input_data, mldata
+    from graph_cnn.legacy import tf as tf1
 
+    if verbose is None:
+        verbose = os.environ.get("GRAPH_CNN_LEGACY_VERBOSE", "") not in ("", "0")
+    if not quiet and not verbose:
+        from tensorflow.python.util import deprecation
+        deprecation._PRINT_DEPRECATION_WARNINGS = False  # TF1 names are what the script uses
     if not quiet:
-        _restore_numpy_aliases()
-        _restore_reshape_newshape()
-        _restore_set_window_title()
+        drift.install()
     if isinstance(sys.modules.get("tensorflow"), _TF1Module):
         return sys.modules["tensorflow"]
     shim = _TF1Module(tf1, real_tf)
-    shim.compat = types.SimpleNamespace(v1=shim, v2=real_tf.compat.v2)
+    # tf.compat.v1 is the shim itself; as_str, as_bytes ... are tf.compat's own
+    shim.compat = tf1.Namespace("tf.compat", {"v1": shim, "v2": real_tf.compat.v2},
+                                real_tf.compat.v1.compat)
     for name in PACKAGES:
         module = types.ModuleType(name)
         module.__path__ = []
@@ -254,22 +225,110 @@ def install(quiet=False):
     return shim
 
 
-def _script_frames_only(exc, script):
-    """The traceback ``python SCRIPT`` would print: the runner's and runpy's frames dropped."""
+def _program_frame(filename):
+    """Whether a frame is the program's own: not the runner's, graph_cnn's, the standard
+    library's or an installed package's."""
+    return not (filename.startswith("<") or os.path.abspath(filename).startswith(_LIBRARY_DIRS))
+
+
+def _filter_frame_lines(message):
+    """TensorFlow's error text with its "defined at" and "Original stack trace" sections cut to
+    the program's frames (each frame is a ``File ...`` line and the lines indented under it)."""
+    kept, keep, indent = [], True, None
+    for line in str(message).splitlines():
+        frame = _FRAME_LINE.match(line)
+        if frame:
+            keep, indent = _program_frame(frame.group(2)), len(frame.group(1))
+        elif indent is not None and len(line) - len(line.lstrip()) <= indent:
+            keep, indent = True, None
+        if keep:
+            kept.append(line)
+    return "\n".join(kept)
+
+
+def _script_frames_only(exc):
+    """The traceback ``python SCRIPT`` would print, cut to the program's own frames: the
+    runner's, runpy's, TensorFlow's and other libraries' frames dropped, in every chained
+    exception and in TensorFlow's "Original stack trace" of the op that failed. An exception
+    TensorFlow re-raised from one of its own (the same type) is shown once."""
     report = traceback.TracebackException.from_exception(exc)
-    frames = list(report.stack)
-    script = os.path.abspath(script)
-    first = next((i for i, f in enumerate(frames) if os.path.abspath(f.filename) == script),
-                 len(frames))
-    report.stack = traceback.StackSummary.from_list(
-        [f for f in frames[first:] if os.path.abspath(f.filename) != os.path.abspath(__file__)])
+    link = report
+    while link is not None:
+        link.stack = traceback.StackSummary.from_list(
+            [f for f in link.stack if _program_frame(f.filename)])
+        if link.exc_type is not None and _is_op_error(link.exc_type) and hasattr(link, "_str"):
+            link._str = _filter_frame_lines(link._str)
+            inner = link.__context__ or link.__cause__
+            if inner is not None and inner.exc_type is link.exc_type and not any(
+                    _program_frame(f.filename) for f in inner.stack):
+                link.__context__ = link.__cause__ = None
+        link = link.__cause__ or (None if link.__suppress_context__ else link.__context__)
     return "".join(report.format())
 
 
-def run(script, args=(), data_dir=None):
+def _is_op_error(exc_type):
+    tf_errors = sys.modules.get("tensorflow.python.framework.errors_impl")
+    return tf_errors is not None and issubclass(exc_type, tf_errors.OpError)
+
+
+@contextlib.contextmanager
+def _interrupt_closes_sessions():
+    """Ctrl-C closes every live TensorFlow session, which cancels a ``sess.run`` blocked in C++
+    (a dequeue on an empty queue) that would otherwise never see the KeyboardInterrupt; the
+    interrupt then ends the script as usual. A thread reads the signal's wake-up byte, so it
+    acts while the main thread is still inside TensorFlow."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    reader, writer = socket.socketpair()
+    writer.setblocking(False)
+    previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+    watcher = threading.Thread(target=_watch_interrupts, args=(reader,), daemon=True,
+                               name="graph-cnn-legacy-interrupts")
+    watcher.start()
+    try:
+        yield
+    finally:
+        signal.set_wakeup_fd(previous)
+        writer.close()
+        watcher.join(timeout=1)
+        reader.close()
+
+
+_INTERRUPTED = threading.Event()
+
+
+def _watch_interrupts(reader):
+    while True:
+        try:
+            received = reader.recv(64)
+        except OSError:
+            return
+        if not received:
+            return
+        if signal.SIGINT in received:
+            _INTERRUPTED.set()
+            _close_sessions()
+
+
+def _close_sessions():
+    """Close every open session, which cancels the steps they are running."""
+    session = sys.modules.get("tensorflow.python.client.session")
+    if session is None:
+        return
+    for obj in gc.get_objects():
+        if issubclass(type(obj), session.BaseSession):
+            with contextlib.suppress(Exception):
+                obj.close()
+
+
+def run(script, args=(), data_dir=None, verbose=False):
     """Run ``script`` as ``__main__`` with ``args`` as its ``sys.argv[1:]``; returns its exit
-    code. An exception of the script's own is printed as Python would print it, without the
-    runner's frames, and gives exit code 1."""
+    code. An exception of the script's own is printed as Python would print it, with the
+    program's frames only, and gives exit code 1; Ctrl-C ends even a ``sess.run`` blocked in
+    TensorFlow (KeyboardInterrupt, which the cli reports in one line with exit code 130).
+    ``verbose``: TensorFlow's deprecation warnings shown (hidden by default: the script is run
+    unchanged on purpose)."""
     if not os.path.isfile(script):
         raise GraphCnnError(f"{script}: no such script; give the path of a TF1 Python script "
                             f"or notebook")
@@ -277,12 +336,16 @@ def run(script, args=(), data_dir=None):
         os.environ["GRAPH_CNN_DATA"] = os.path.abspath(data_dir)
     if str(script).endswith(".ipynb"):
         from graph_cnn.legacy import notebook
-        return notebook.run(script, data_dir=data_dir)
-    install()
+        return notebook.run(script, data_dir=data_dir, verbose=verbose)
+    from graph_cnn.legacy import check
+
+    check.source_of(script)  # a binary, empty or unreadable file: one line naming it
+    install(verbose=verbose)
     sys.argv = [str(script), *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
     try:
-        runpy.run_path(str(script), run_name="__main__")
+        with _interrupt_closes_sessions():
+            runpy.run_path(str(script), run_name="__main__")
     except SystemExit as exc:
         code = exc.code
         if code is None or isinstance(code, int):
@@ -291,9 +354,11 @@ def run(script, args=(), data_dir=None):
         return 1
     except KeyboardInterrupt:
         raise
-    except BaseException as exc:  # noqa: BLE001  the script's own error, shown as Python would
+    except BaseException as exc:  # the script's own error, shown as Python would
+        if _INTERRUPTED.is_set():  # the interrupt surfaced as TensorFlow's cancelled run
+            raise KeyboardInterrupt from None
         if os.environ.get("GRAPH_CNN_DEBUG"):
             raise
-        sys.stderr.write(_script_frames_only(exc, script))
+        sys.stderr.write(_script_frames_only(exc))
         return 1
     return 0

@@ -1,4 +1,5 @@
-"""Seed 000, part 1 (Stephen Barter, "convolutional neural net in TensorFlow"): a SELU CNN.
+"""Barter's TensorFlow CNN, part 1 (Stephen Barter, "convolutional neural net in TensorFlow"):
+a SELU CNN.
 
 The article loads MNIST with ``fetch_mldata``, takes the first 60,000 rows for training and the
 last 10,000 for test, shuffles the training rows, feeds random mini-batches to a TF1 graph
@@ -11,12 +12,13 @@ import sys
 from dataclasses import replace
 
 from graph_cnn.harness.optimizers import adam
-from graph_cnn.harness.spec import Budget, Figure, Pipeline
+from graph_cnn.harness.spec import Budget, Figure, Pipeline, Reference
 from graph_cnn.models import barter
+from graph_cnn.reproductions.articles import BARTER
 
 PIPELINE = Pipeline(
     id="barter_selu",
-    seed_article="000",
+    articles=(BARTER,),
     title="SELU CNN (fetch_mldata, Adam)",
     model=barter.selu_cnn,
     input_shape=(784,),
@@ -36,6 +38,11 @@ PIPELINE = Pipeline(
         "Kernel initialiser not stated: tf.layers' default glorot-uniform.",
         "Pixel scaling not stated: /255.",
     ),
+    reference=Reference(
+        equivalence="tf1", optimizer=("adam", 1e-3),
+        layers=(("conv", 12, 3, "selu"), ("maxpool", 3, 2), ("conv", 16, 3, "selu"),
+                ("maxpool", 3, 2), ("flatten",), ("dense", 288, "selu"), ("dense", 144, "selu"),
+                ("dense", 10, None))),
 )
 
 ABLATIONS = (

@@ -1,4 +1,5 @@
-"""Seed 002, part 2: the same LeNet-5 with ReLU in place of sigmoid, nothing else changed.
+"""The TF1 LeNet-5 repost, part 2: the same LeNet-5 with ReLU in place of sigmoid, nothing else
+changed.
 
 The article says the training accuracy does not improve and stays low, and blames a learning rate
 too high for ReLU, which kills neurons. The run records the fraction of ``fc1`` units that never
@@ -9,9 +10,10 @@ import sys
 from dataclasses import replace
 
 from graph_cnn.harness.compare import measured
-from graph_cnn.harness.spec import Claim
+from graph_cnn.harness.spec import Claim, Reference
 from graph_cnn.models import lenet5
 from graph_cnn.reproductions.lenet5_sigmoid import PIPELINE as SIGMOID
+from graph_cnn.reproductions.lenet5_sigmoid import twin_layers
 
 
 def stays_low(results):
@@ -38,6 +40,8 @@ PIPELINE = replace(
     expected_divergence=(
         "the article's ReLU net does not learn at this learning rate; here its softmax "
         "underflows to 0 and the summed loss takes log(0), which is detected and recorded"),
+    reference=Reference(equivalence="tf1", optimizer=("sgd", 1e-3),
+                        layers=twin_layers("relu", (6, 16), 80, conv3=True)),
 )
 
 if __name__ == "__main__":

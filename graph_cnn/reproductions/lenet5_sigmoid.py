@@ -1,4 +1,5 @@
-"""Seed 002, part 1: LeNet-5 in TF1 with sigmoid units, written with raw ``tf.nn`` ops.
+"""The TF1 LeNet-5 repost, part 1: LeNet-5 in TF1 with sigmoid units, written with raw
+``tf.nn`` ops.
 
 ``input_data.read_data_sets('MNIST_data', one_hot=True)``; conv 5x5 6, 16 and 120 maps (SAME,
 sigmoid), 2x2 max-pools after the first two, dense 5,880 -> 80 sigmoid -> 10 softmax; every
@@ -13,12 +14,22 @@ import sys
 from dataclasses import replace
 
 from graph_cnn.harness.optimizers import sgd
-from graph_cnn.harness.spec import Budget, Pipeline
+from graph_cnn.harness.spec import Budget, Pipeline, Reference
 from graph_cnn.models import lenet5
+from graph_cnn.reproductions.articles import TF1_LENET5
+
+
+def twin_layers(activation, maps, units, conv3):
+    """The article's LeNets as a layer list for the bench's tf.keras and PyTorch twins."""
+    net = (("conv", maps[0], 5, activation), ("maxpool", 2, 2),
+           ("conv", maps[1], 5, activation), ("maxpool", 2, 2))
+    net += (("conv", 120, 5, activation),) if conv3 else ()
+    return net + (("flatten",), ("dense", units, activation), ("dense", 10, None))
+
 
 PIPELINE = Pipeline(
     id="lenet5_sigmoid",
-    seed_article="002",
+    articles=(TF1_LENET5,),
     title="LeNet-5, sigmoid, truncated_normal(1.0), summed loss, SGD 0.001",
     model=lenet5.original,
     input_shape=(784,),
@@ -30,6 +41,8 @@ PIPELINE = Pipeline(
     log_every=2,
     full=Budget(steps=20000),
     quick=Budget(steps=20, test_limit=1000),
+    reference=Reference(equivalence="tf1", optimizer=("sgd", 1e-3),
+                        layers=twin_layers("sigmoid", (6, 16), 80, conv3=True)),
 )
 
 ABLATIONS = (

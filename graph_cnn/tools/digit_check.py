@@ -3,12 +3,17 @@ blank page or a boxed form field are answered "not a digit" rather than "8 (p=0.
 model's confidence does not tell: it is as high on noise as on digits).
 
 The picture, brought to MNIST's 28x28 form by :func:`graph_cnn.tools.digits.to_mnist`, is
-compared with the MNIST training manifold in two ways: its reconstruction error under a
+compared with the MNIST training manifold in three ways: its reconstruction error under a
 50-component PCA of the training images, relative to its own ink (noise, textures, frames and
-text lines leave most of their ink unexplained), and the number of separate strokes (noise
-falls apart into dozens). The limits are the 99.5th (strokes: 99.9th) percentile over 4,000
-MNIST training digits passed through ``to_mnist``. The PCA and limits are computed once from
-MNIST (about 10 s) and cached in the user's cache folder (~160 KB).
+text leave much of their ink unexplained), the number of separate strokes (noise falls apart
+into dozens) and the width of its ink against its height (a line of text is several times as
+wide as tall). The limits are the 99.5th (strokes, width: 99.9th) percentile over 4,000 MNIST
+training digits passed through ``to_mnist``. The PCA and limits are computed once from MNIST
+(about 10 s) and cached in the user's cache folder (~160 KB).
+
+Not caught (measured in tests/tools/test_digit_check.py): single printed letters and symbols
+whose shapes the digits' PCA explains (most of them: A, X and # among them) and printed digits;
+they are answered with the model's guess.
 """
 
 import io
@@ -23,34 +28,41 @@ from graph_cnn.data import mnist
 from graph_cnn.errors import DataError
 from graph_cnn.tools import digits
 
-VERSION = 1  # bump when to_mnist or the features change: the cache is rebuilt
+VERSION = 2  # bump when to_mnist or the features change: the cache is rebuilt
 COMPONENTS = 50
 CALIBRATION = 4000  # training digits the limits are read from
 PERCENTILE = 99.5  # of the relative reconstruction error
 STROKES_PERCENTILE = 99.9
+WIDTH_PERCENTILE = 99.9
 STROKE_LEVEL = 0.3  # of full ink: what counts as part of a stroke
 
 
 class DigitCheck:
-    """The PCA of MNIST and the two limits; :meth:`reason` says why a 28x28 is not a digit."""
+    """The PCA of MNIST and the three limits; :meth:`reason` says why a 28x28 is not a digit."""
 
-    def __init__(self, mean, basis, max_relative_error, max_strokes):
+    def __init__(self, mean, basis, max_relative_error, max_strokes, max_width):
         self.mean, self.basis = mean.astype(np.float32), basis.astype(np.float32)
         self.max_relative_error, self.max_strokes = float(max_relative_error), int(max_strokes)
+        self.max_width = float(max_width)
 
     def features(self, images):
-        """(relative reconstruction error, strokes) of uint8 28x28 ``images``."""
+        """(relative reconstruction error, strokes, width / height of the ink) of uint8 28x28
+        ``images``."""
         x = np.asarray(images, np.float32).reshape(len(images), -1) / 255
         z = (x - self.mean) @ self.basis
         residual = x - (z @ self.basis.T + self.mean)
         relative = (residual ** 2).sum(1) / np.maximum((x ** 2).sum(1), 1e-6)
         strokes = np.array([ndimage.label(im > STROKE_LEVEL)[1]
                             for im in x.reshape(-1, 28, 28)])
-        return relative, strokes
+        return relative, strokes, np.array([_width(im > STROKE_LEVEL)
+                                            for im in x.reshape(-1, 28, 28)])
 
     def reason(self, image):
         """None for a picture that looks like an MNIST digit, else a few words saying why not."""
-        (relative,), (strokes,) = self.features(image[None])
+        (relative,), (strokes,), (width,) = self.features(image[None])
+        if width > self.max_width:
+            return (f"{width:.1f} times as wide as tall, digits at most {self.max_width:.1f} "
+                    f"(a line of text?)")
         if strokes > self.max_strokes:
             return f"{strokes} separate marks, digits have at most {self.max_strokes}"
         if relative > self.max_relative_error:
@@ -61,7 +73,15 @@ class DigitCheck:
     def arrays(self):
         return {"version": np.array(VERSION), "mean": self.mean, "basis": self.basis,
                 "max_relative_error": np.array(self.max_relative_error),
-                "max_strokes": np.array(self.max_strokes)}
+                "max_strokes": np.array(self.max_strokes), "max_width": np.array(self.max_width)}
+
+
+def _width(mask):
+    """Width over height of the bounding box of ``mask``'s True pixels (0 when there are none)."""
+    rows, cols = np.flatnonzero(mask.any(1)), np.flatnonzero(mask.any(0))
+    if not len(rows):
+        return 0.0
+    return (cols[-1] - cols[0] + 1) / (rows[-1] - rows[0] + 1)
 
 
 def build(data_dir=None):
@@ -78,10 +98,11 @@ def build(data_dir=None):
             calibration.append(digits.to_mnist(image.astype(np.float32) / 255))
         except DataError:  # an MNIST digit too faint to find: not one to learn from
             continue
-    check = DigitCheck(mean, basis, 0, 0)
-    relative, strokes = check.features(np.stack(calibration))
+    check = DigitCheck(mean, basis, 0, 0, 0)
+    relative, strokes, width = check.features(np.stack(calibration))
     return DigitCheck(mean, basis, np.percentile(relative, PERCENTILE),
-                      np.floor(np.percentile(strokes, STROKES_PERCENTILE)))
+                      np.floor(np.percentile(strokes, STROKES_PERCENTILE)),
+                      np.percentile(width, WIDTH_PERCENTILE))
 
 
 def cache_path():
@@ -93,7 +114,8 @@ def _read(path):
         with np.load(path) as f:
             if int(f["version"]) != VERSION or f["basis"].shape != (784, COMPONENTS):
                 return None
-            return DigitCheck(f["mean"], f["basis"], f["max_relative_error"], f["max_strokes"])
+            return DigitCheck(f["mean"], f["basis"], f["max_relative_error"], f["max_strokes"],
+                              f["max_width"])
     except (OSError, KeyError, ValueError, EOFError, zipfile.BadZipFile):
         return None  # absent or damaged: built again
 

@@ -40,6 +40,35 @@ def header(path):
     return width, height, alpha
 
 
+# EXIF orientation -> the Pillow transpose that shows the picture upright (EXIF 2.3, tag 0x0112;
+# the table Pillow's ImageOps.exif_transpose applies)
+_UPRIGHT = {2: "FLIP_LEFT_RIGHT", 3: "ROTATE_180", 4: "FLIP_TOP_BOTTOM", 5: "TRANSPOSE",
+            6: "ROTATE_270", 7: "TRANSVERSE", 8: "ROTATE_90"}
+
+
+def orientation(path):
+    """The EXIF orientation a camera or phone stored (1: upright, as stored; 2-8: flipped and/or
+    turned), read with Pillow; 1 when there is none or the file has no EXIF Pillow can read."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            value = image.getexif().get(0x0112, 1)
+    except Exception:  # noqa: BLE001 - any file Pillow cannot read: no orientation to honour
+        return 1
+    return value if value in _UPRIGHT else 1
+
+
+def _upright(grey, value):
+    """``grey`` (float, 2-D) turned and flipped as EXIF orientation ``value`` asks."""
+    if value == 1:
+        return grey
+    from PIL import Image
+
+    method = getattr(Image.Transpose, _UPRIGHT[value])
+    return np.asarray(Image.fromarray(np.ascontiguousarray(grey, np.float32)).transpose(method))
+
+
 def _too_large(path, pixels, size=None):
     declared = f"{size} = {pixels / 1e6:,.0f} megapixels" if size else (
         f"{pixels / 1e6:,.0f} megapixels" if pixels else "too many pixels")
@@ -49,8 +78,8 @@ def _too_large(path, pixels, size=None):
 
 
 def read_grey(path):
-    """The image at ``path`` as float grey levels in [0, 1] (alpha composited on white), at most
-    about WORK_PIXELS: a large picture is decoded reduced (JPEG: by the decoder itself) or shrunk
+    """The image at ``path`` as float grey levels in [0, 1] (alpha composited on white), upright
+    as its EXIF orientation says (a phone's photo), at most about WORK_PIXELS: a large picture is decoded reduced (JPEG: by the decoder itself) or shrunk
     right after decoding, before any float copy is made."""
     data = np.fromfile(str(path), dtype=np.uint8) if os.path.isfile(path) else None
     if data is None:
@@ -59,7 +88,7 @@ def read_grey(path):
     flags = cv2.IMREAD_UNCHANGED
     if declared and declared[0] * declared[1] > WORK_PIXELS and not declared[2]:
         factor = next((f for f in (2, 4) if declared[0] * declared[1] <= WORK_PIXELS * f * f), 8)
-        flags = _REDUCED[factor] | cv2.IMREAD_IGNORE_ORIENTATION
+        flags = _REDUCED[factor] | cv2.IMREAD_IGNORE_ORIENTATION  # as IMREAD_UNCHANGED
     try:
         image = cv2.imdecode(data, flags) if data.size else None
     except cv2.error as exc:  # OpenCV's own checks (its pixel limit, a broken stream)
@@ -79,7 +108,7 @@ def read_grey(path):
         image = image[:, :, :3] * alpha + (1 - alpha)
     if image.ndim == 3:
         image = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
-    return image
+    return _upright(image, orientation(path))  # OpenCV decoded it as stored
 
 
 def to_mnist(grey, source="image"):

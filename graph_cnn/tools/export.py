@@ -9,6 +9,7 @@ from pathlib import Path
 
 import tensorflow as tf
 
+from graph_cnn import quiet
 from graph_cnn.errors import GraphCnnError
 
 v1 = tf.compat.v1
@@ -90,8 +91,9 @@ def saved_model_predict(saved_dir, x):
         return sess.run(sig.outputs["probabilities"].name, {sig.inputs["X"].name: x})
 
 
-def export_run(run_dir, out_dir):
-    """``graph-cnn export``: restore the run folder and export it; returns ``out_dir``."""
+def export_run(run_dir, out_dir, verbose=False):
+    """``graph-cnn export``: restore the run folder and export it; returns ``out_dir``.
+    TensorFlow's deprecation notices for the TF1 export APIs are hidden unless ``verbose``."""
     from graph_cnn.tools.inference import Run
 
     partial = start(out_dir)
@@ -101,6 +103,7 @@ def export_run(run_dir, out_dir):
         partial.rmdir()
         raise
     try:
-        return export(run, out_dir, partial)
+        with quiet.tensorflow_warnings_hidden(verbose):
+            return export(run, out_dir, partial)
     finally:
         run.close()

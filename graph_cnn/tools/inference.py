@@ -8,7 +8,7 @@ import tensorflow as tf
 from graph_cnn import fileio, reproductions
 from graph_cnn.data.feeds import prepare
 from graph_cnn.errors import GraphCnnError
-from graph_cnn.harness import results
+from graph_cnn.harness import results, runs
 from graph_cnn.harness.graph import build_graph
 
 v1 = tf.compat.v1
@@ -20,11 +20,8 @@ class Run:
     refused in one line (GraphCnnError) naming the file and what to do."""
 
     def __init__(self, run_dir):
-        self.dir = Path(run_dir)
+        self.dir = runs.check_run_folder(run_dir)
         result_path, ckpt = self.dir / "result.json", self.dir / "model.ckpt"
-        if not result_path.is_file() or not Path(f"{ckpt}.index").is_file():
-            raise GraphCnnError(f"{self.dir}: not a run folder (needs result.json and "
-                                f"model.ckpt); 'graph-cnn reproduce ID' writes one")
         hint = results.rerun_hint(self.dir)
         self.result = results.read(result_path)
         try:
@@ -124,6 +121,28 @@ def output_folder(path, flag):
         raise GraphCnnError(f"{path}: cannot be used as the {flag} folder: {exc.strerror}"
                             f"{where}; choose another folder") from None
     return path
+
+
+def best_run(runs="runs"):
+    """The run folder under ``runs`` (laid out RUNS/ID/BUDGET-seedN) with the highest test
+    accuracy among finished runs with a checkpoint, full budgets before quick ones; GraphCnnError
+    when there is none. Folders whose result.json cannot be read are passed over."""
+    found = []
+    for path in Path(runs).glob("*/*-seed*/result.json"):
+        if not Path(path.parent / "model.ckpt.index").is_file():
+            continue
+        try:
+            result = results.read(path)
+        except GraphCnnError:
+            continue
+        accuracy = result["final"].get("test_acc")
+        if result["status"] == "ok" and accuracy is not None:
+            found.append((result["budget"] == "full", accuracy, str(path.parent)))
+    if not found:
+        raise GraphCnnError(f"no trained run under {runs}/ to predict with; train one with "
+                            f"'graph-cnn reproduce chollet_convnet --budget full' or give --run "
+                            f"DIR")
+    return Path(max(found)[2])
 
 
 def first_test_digits(digits, data_dir=None):

@@ -1,24 +1,36 @@
 """``graph-cnn predict``: classify a user's own digit pictures with a trained run. A picture
-that cannot be read is reported in one line and the others are still classified; a picture that
-is not a handwritten digit is answered "not a digit" (see :mod:`graph_cnn.tools.digit_check`)."""
+that cannot be read is reported in one line and the others are still classified; noise, a boxed
+form field or a line of text is answered "not a digit" (see :mod:`graph_cnn.tools.digit_check`
+for what is caught and what is not: a single printed letter or symbol is not)."""
 
 import sys
 from pathlib import Path
 
 import numpy as np
 
+from graph_cnn import fileio
 from graph_cnn.errors import DataError
 from graph_cnn.tools import digit_check, digits
-from graph_cnn.tools.inference import Run, output_folder
+from graph_cnn.tools.inference import Run, best_run, output_folder
 
 
 def predict(run_dir, images, probabilities=False, save_input=None, out=sys.stdout,
             err=sys.stderr, data_dir=None):
-    """Print one line per image; returns the number of images that could not be classified."""
+    """Print one line per image; returns the number of images that could not be classified.
+    ``run_dir`` None: the best run under ./runs (:func:`best_run`), named on ``err``; a quick
+    run is used with a warning on ``err``. A ``save_input`` folder this makes is removed again
+    if nothing is saved in it."""
+    with fileio.removing_empty(*([save_input] if save_input else [])):
+        return _predict(run_dir, images, probabilities, save_input, out, err, data_dir)
+
+
+def _predict(run_dir, images, probabilities, save_input, out, err, data_dir):
     folder = output_folder(save_input, "--save-input") if save_input else None
     saved_as = save_names(images)
-    run = Run(run_dir)
+    chosen = run_dir is None
+    run = Run(best_run() if chosen else run_dir)
     try:
+        _say_which(run, chosen, err)
         check = _digit_check(data_dir, err)
         failed = 0
         for path in images:
@@ -44,6 +56,20 @@ def predict(run_dir, images, probabilities=False, save_input=None, out=sys.stdou
     finally:
         run.close()
     return failed
+
+
+def _say_which(run, chosen, err):
+    """Name the run ``predict`` chose, and warn when its model had only a quick budget."""
+    accuracy = run.result["final"].get("test_acc")
+    about = (f"{run.pipeline.id}, {run.result['budget']} budget, seed {run.result['seed']}"
+             + (f", test accuracy {accuracy:.4f}" if accuracy is not None else ""))
+    if chosen:
+        print(f"graph-cnn: using {run.dir} ({about}), the best run under runs/; --run DIR "
+              f"chooses another", file=err)
+    if run.result["budget"] == "quick":
+        print(f"graph-cnn: warning: {run.dir} is a quick run (a smoke test, seconds of "
+              f"training): expect wrong answers; 'graph-cnn reproduce {run.pipeline.id} "
+              f"--budget full' trains one as the article did", file=err)
 
 
 def _digit_check(data_dir, err):
@@ -74,20 +100,10 @@ def save_names(images):
 
 
 def _save_png(image, path):
-    """``image`` as a PNG at ``path``, written under a private temporary name and renamed."""
-    import os
-    import tempfile
-
+    """``image`` as a PNG at ``path``, written atomically with the user's umask."""
     import cv2
 
     ok, encoded = cv2.imencode(".png", image)
     if not ok:
         raise DataError(f"{path}: OpenCV could not encode the 28x28 input")
-    fd, tmp = tempfile.mkstemp(prefix="." + path.name + ".", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(encoded.tobytes())
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    fileio.write_bytes(path, encoded.tobytes())

@@ -2,9 +2,9 @@
 batch size and data trained by tf.keras ``fit`` and by PyTorch, measured one after the other in
 one run, each in a fresh process after a warm-up. A benchmark that prints ratios, not a test.
 
-Every pipeline is covered: the Keras and PyTorch articles' own models come from
-``graph_cnn.verify.originals`` (the PyTorch LeNet also gets a Keras ``fit`` from the same layer list);
-the TF1 articles' models, and the Keras articles' PyTorch twins, from ``graph_cnn.verify.bench_models``. Each
+Every pipeline with a reference model (``Pipeline.reference``) is covered: where the article's
+own Keras or PyTorch code exists it is timed (``graph_cnn.verify.originals``); the other framework
+gets a twin built from the pipeline's layer list (``graph_cnn.verify.bench_models``). Each
 timing repeats passes over its batches for at least MIN_SECONDS; ``--rounds`` alternates the
 frameworks several times and keeps each one's best, to ride out other load on the machine.
 
@@ -23,25 +23,33 @@ import time
 
 import numpy as np
 
+from graph_cnn import reproductions
 from graph_cnn.verify import bench_models as twins
 
 WARMUP, BATCHES, MIN_SECONDS = 5, 40, 3.0
-KERAS_IDS = ("chollet_convnet", "chollet_dense")
 
 
-# Batch size and input of each covered pipeline, stated here so that the tf.keras and PyTorch
-# workers need not load the reproductions (which switch a process to TF1 behaviour).
-SETTINGS = {"chollet_convnet": (64, (28, 28, 1), "unit"), "chollet_dense": (128, (784,), "unit"),
-            "lenet_avgpool": (512, (28, 28, 1), "torch"),
-            "lenet_avgpool_bn": (512, (28, 28, 1), "torch"),
-            **{pid: (spec[0], (28, 28, 1), "unit") for pid, spec in twins.SPECS.items()
-               if not pid.startswith("chollet")}}
+def _reference(pid):
+    """The pipeline's reference (layer list, optimizer, originals); an error for one without."""
+    reference = reproductions.get(pid).reference
+    if reference is None or not reference.layers:
+        raise SystemExit(f"bench: {pid} declares no reference model (Pipeline.reference)")
+    return reference
+
+
+def _settings(pid):
+    """Batch size, input shape and pixel scaling of ``pid``'s data: the pipeline's own, where
+    the article's Keras code is timed; 28x28x1 for the twins."""
+    pipeline = reproductions.get(pid)
+    keras_original = "keras" in _reference(pid).originals
+    return (pipeline.batch_size, pipeline.input_shape if keras_original else (28, 28, 1),
+            pipeline.scale)
 
 
 def _data(pid, batches):
     from graph_cnn.data import mnist
     from graph_cnn.data.feeds import TORCH_MEAN, TORCH_STD
-    batch_size, shape, scale = SETTINGS[pid]
+    batch_size, shape, scale = _settings(pid)
     (x, y), _ = mnist.load_data()
     n = batch_size * batches
     x = x[:n].reshape(-1, *shape).astype(np.float32) / 255
@@ -104,23 +112,12 @@ def _rate(step, items, size):
 
 
 def _keras_model(keras, pid):
-    if pid in KERAS_IDS:  # the article's own Keras code
+    reference = _reference(pid)
+    if "keras" in reference.originals:  # the article's own Keras code
         from graph_cnn.verify.originals.keras_chollet import build
         return build(keras, pid), keras.optimizers.RMSprop(), "categorical_crossentropy"
-    if pid in twins.SPECS:
-        model, optimizer = twins.keras_model(keras, pid)
-        return model, optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True)
-    layers = keras.layers
-    body = [keras.Input((28, 28, 1)), layers.Conv2D(6, 5)]
-    if pid == "lenet_avgpool_bn":
-        body += [layers.BatchNormalization(momentum=0.9, epsilon=1e-5), layers.ReLU()]
-    body += [layers.AveragePooling2D(2), layers.Conv2D(16, 5)]
-    if pid == "lenet_avgpool_bn":
-        body += [layers.BatchNormalization(momentum=0.9, epsilon=1e-5), layers.ReLU()]
-    body += [layers.AveragePooling2D(2), layers.Flatten(), layers.Dense(120, activation="relu"),
-             layers.Dense(84, activation="relu"), layers.Dense(10)]
-    return (keras.Sequential(body), keras.optimizers.SGD(1e-3),
-            keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    model, optimizer = twins.keras_model(keras, reference)
+    return model, optimizer, keras.losses.SparseCategoricalCrossentropy(from_logits=True)
 
 
 def worker_keras(pid, batches):
@@ -128,7 +125,7 @@ def worker_keras(pid, batches):
 
     x, y, batch_size = _data(pid, batches)
     model, optimizer, loss = _keras_model(keras, pid)
-    if pid in KERAS_IDS:
+    if "keras" in _reference(pid).originals:
         y = keras.utils.to_categorical(y, 10)
     model.compile(optimizer=optimizer, loss=loss, metrics=["accuracy"])
     warm = batch_size * WARMUP
@@ -150,11 +147,12 @@ def worker_torch(pid, batches):
     x, y, bs = _data(pid, batches)
     x = x.reshape(-1, 28, 28, 1)
     x, y = torch.tensor(x.transpose(0, 3, 1, 2).copy()), torch.tensor(y)
-    if pid in twins.SPECS:
-        model, optimizer = twins.torch_model(torch, pid)
+    reference = _reference(pid)
+    if "torch" in reference.originals:  # the article's own PyTorch code
+        model = build(nn, batch_norm=any(layer[0] == "bn" for layer in reference.layers))
+        optimizer = torch.optim.SGD(model.parameters(), lr=reference.optimizer[1])
     else:
-        model = build(nn, pid == "lenet_avgpool_bn")
-        optimizer = torch.optim.SGD(model.parameters(), lr=1e-3)
+        model, optimizer = twins.torch_model(torch, reference)
     criterion = nn.CrossEntropyLoss()
 
     def step(i):

@@ -107,10 +107,11 @@ def measure(ids, budget, seeds, log=print):
 
     matrix = (ids or ["--all"]) + ["--budget", budget, "--seeds", str(seeds)]
     base = [sys.executable, "-m", "graph_cnn", "reproduce", *matrix]
-    parallel = ("from graph_cnn import reproductions; from graph_cnn.harness.reproduce import "
-                "run_parallel; import sys; ids = sys.argv[1:] or list(reproductions.pipelines("
-                "False)); run_parallel([reproductions.get(i) for i in ids], {budget!r}, "
-                "range(1, {seeds} + 1), {out!r}, threads=1, jobs=1)")
+    parallel = ("from graph_cnn import reproductions; from graph_cnn.harness import reproduce, "
+                "schedule; import sys; ids = sys.argv[1:] or list(reproductions.pipelines("
+                "False)); reproduce.run_matrix(schedule.matrix(ids, {budget!r}, range(1, {seeds} "
+                "+ 1), {out!r}, registry='graph_cnn.reproductions', threads=1), "
+                "reproduce.Processes(jobs=1))")
     rows = []
     with tempfile.TemporaryDirectory(prefix="graph_cnn-scale-") as tmp:
         def row(name, slots, wall, out):

@@ -223,6 +223,7 @@ def test_dense_on_rank_3_and_4_is_a_tensordot_over_the_last_axis(graph):
         tf.layers.dense(tf.constant([1.0, 2.0]), 3)
 
 
+@pytest.mark.smoke
 def test_class_layers_name_scope_reuse_and_variables(graph):
     x = tf.placeholder(tf.float32, (None, 4))
     fc = tf.layers.Dense(3, activation=tf.nn.relu)

@@ -20,6 +20,7 @@ def test_tf1_api_is_graph_mode_with_sessions_and_training(graph):
     assert tf.summary.FileWriter
 
 
+@pytest.mark.smoke
 def test_layer_variables_and_names_match_tf1(graph):
     x = tf.placeholder(tf.float32, (None, 28, 28, 1))
     h = tf.layers.conv2d(x, 6, 5, padding="same", activation=tf.nn.relu)
@@ -61,6 +62,7 @@ def _bn_graph(shape, **kwargs):
     return x, training, y
 
 
+@pytest.mark.smoke
 def test_batch_norm_updates_live_in_update_ops_and_move_only_when_training(graph):
     x, training, y = _bn_graph((None, 4, 4, 3), momentum=0.9)
     assert names() == ["batch_normalization/gamma", "batch_normalization/beta",
@@ -184,6 +186,7 @@ def test_contrib_layers_names_and_defaults(graph):
     assert abs(fc.std() - np.sqrt(1.3 * 2.0 / 256) * 0.8796) < 0.01  # truncated at 2 sd
 
 
+@pytest.mark.smoke
 def test_saver_round_trip_keeps_tf1_names(graph, tmp_path):
     x = tf.placeholder(tf.float32, (None, 3))
     tf.layers.dense(x, 2, name="fc")

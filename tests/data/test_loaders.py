@@ -6,6 +6,7 @@ from graph_cnn.data.input_data import DataSet, read_data_sets
 from graph_cnn.data.mldata import fetch_mldata
 
 
+@pytest.mark.smoke
 def test_read_data_sets_splits_like_tf1(mnist_dir):
     data = read_data_sets(str(mnist_dir), one_hot=True)
     assert (data.train.num_examples, data.validation.num_examples,
@@ -37,6 +38,7 @@ def toy(n=10, seed=0):
     return DataSet(images, np.arange(n), dtype=np.uint8, seed=seed)
 
 
+@pytest.mark.smoke
 def test_next_batch_joins_rest_of_epoch_to_reshuffled_next():
     ds = toy(10)
     first = [ds.next_batch(4)[1] for _ in range(2)]

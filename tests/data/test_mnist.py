@@ -26,6 +26,7 @@ def gz_copy(src, dst):
     return dst
 
 
+@pytest.mark.smoke
 def test_load_data_shapes_and_canonical_first_labels(mnist_dir):
     (x_train, y_train), (x_test, y_test) = mnist.load_data(mnist_dir)
     assert x_train.shape == (60000, 28, 28) and x_train.dtype == np.uint8
@@ -98,6 +99,7 @@ def test_locate_order_explicit_then_env_then_cache(mnist_dir, tmp_path, monkeypa
     assert mnist.locate(allow_download=False) == cache
 
 
+@pytest.mark.smoke
 def test_offline_without_data_says_where_it_looked(monkeypatch):
     monkeypatch.delenv("GRAPH_CNN_DATA")
     with pytest.raises(DataError, match="looked in .*graph_cnn/mnist.*--data-dir"):

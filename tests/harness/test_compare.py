@@ -148,3 +148,98 @@ def test_committed_results_md_is_what_compare_makes_of_the_committed_runs(tmp_pa
     assert done.returncode == 0, done.stderr[-2000:]
     committed = ROOT / "reproductions" / "RESULTS.md"
     assert (tmp_path / "RESULTS.md").read_text() == committed.read_text()
+
+
+def test_one_run_shows_its_mean_alone_everywhere():
+    pipeline = replace(reproductions.get("chollet_dense"), claims=())
+    tables = compare.rows({"chollet_dense": pipeline},
+                          {"chollet_dense": _fake([0.979], at=5, epochs=(1, 2, 3, 4, 5))})
+    (row,) = tables[0]
+    assert row["n"] == 1 and row["measured_sd"] is None and row["tolerance"] > 0
+    for text in (compare.text_table(*tables), compare.markdown(*tables)):
+        assert "0.9790" in text and "± -" not in text and "0.9790 ±" not in text
+
+
+def test_quick_runs_are_smoke_tests_not_verdicts():
+    """A quick budget marks what it did not reach, gives no full-budget cause and answers no
+    claim; the picture leaves out figures without values."""
+    main = reproductions.pipelines(include_ablations=False)
+    one_epoch = [dict(status="ok", final={"test_acc": v},
+                      records=[dict(epoch=1, test_acc=v, train_acc=v, train_loss=1 - v)])
+                 for v in (0.5, 0.6)]
+    results = {"lenet_avgpool": one_epoch, "lenet_avgpool_bn": one_epoch,
+               "chollet_convnet": one_epoch}
+    figures, claims, _ = compare.rows(main, results, budget="quick")
+    by_figure = {(r["id"], r["what"]): r for r in figures}
+    assert by_figure[("lenet_avgpool", "test accuracy")]["verdict"] == "not reached (quick)"
+    assert by_figure[("barter_selu", "test accuracy")]["verdict"] == "not run"
+    reached = [r for r in figures if r["n"]]
+    assert reached and all(r["verdict"] == "reached (quick)" for r in reached)
+    assert not any(r["cause"] for r in figures)
+    assert all(c["holds"] is None and c["evidence"] == compare.QUICK_NOTE for c in claims)
+    assert "not run" not in {r["verdict"] for r in figures if r["id"] in results}
+    drawn = compare.entries(main, results, "quick")
+    assert {e["id"] for e in drawn} == {"chollet_convnet"} and all(e["seeds"] for e in drawn)
+    table = compare.text_table(figures, claims)
+    assert "not run" not in "".join(x for x in table.splitlines() if "chollet_convnet" in x)
+    assert table.count("not judged (quick)") == len(claims) and "Notes" not in table
+    line = compare.verdict_line(figures, claims, "quick")
+    assert line.startswith("Smoke test (quick budget): 3 of 10 pipelines ran;")
+    assert "none judged" in line
+
+
+def test_verdict_line_is_counted_from_the_rows():
+    def figure(verdict, cause=""):
+        return dict(id="x", reported=0.5, verdict=verdict, cause=cause, n=1)
+
+    figures = [figure("reproduced"), figure("not reproduced", "why"), figure("not run"),
+               dict(figure("no figure reported"), reported=None)]
+    claims = [dict(holds=True), dict(holds=False), dict(holds=None)]
+    assert compare.verdict_line(figures, claims) == (
+        "1 of 3 reported figures reproduced, 1 not, each with a checked cause, 1 not run; "
+        "2 of 3 claims answered (1 hold, 1 do not).")
+    figures.append(figure("not reproduced"))
+    assert ", 1 of them with a checked cause" in compare.verdict_line(figures, claims)
+
+
+def test_causes_quote_the_results_through_templates():
+    results = {"a": _fake([0.5, 0.7]), "b": _fake([0.9]), "c": [dict(r, status="diverged")
+                                                              for r in _fake([0.1])]}
+    text = "{a test_acc 3 pm} {a+b test_acc 3 n} {a+b test_acc end max} {b test_acc 3 mean}"
+    assert compare.render(text, results) == "0.6000 ± 0.1414 3 0.9000 0.9000"
+    assert compare.render("{c test_acc 3 min}", results) == "(no runs of c)"
+    # every cause of every pipeline renders on the committed results with nothing missing
+    for p in reproductions.pipelines().values():
+        for cause in p.causes.values():
+            rendered = compare.render(cause, compare.read(RESULTS, "full")[0])
+            assert "{" not in rendered and "(no runs of" not in rendered, p.id
+
+
+def test_a_cause_for_a_figure_not_reported_is_refused():
+    import pytest
+    with pytest.raises(ValueError, match="causes for figures it does not report"):
+        replace(reproductions.get("lenet_avgpool"), figures=())
+
+
+def test_list_names_each_article_by_its_short_title():
+    from graph_cnn.harness import spec
+    from graph_cnn.reproductions.articles import ARTICLES
+
+    text = spec.listing(reproductions.pipelines(), reproductions.pipelines(False))
+    headers = [line[:-1] for line in text.splitlines() if line.endswith(":")]
+    assert set(headers) == {p.article for p in reproductions.pipelines().values()}
+    assert {a.short for a in ARTICLES} <= {s for h in headers for s in h.split(" + ")}
+    assert "seed" not in text.lower()
+
+
+def test_compare_committed_works_without_a_checkout(monkeypatch):
+    """Outside a checkout, --committed reads the summary shipped with the package."""
+    from graph_cnn.harness import results as results_lib
+    from graph_cnn.harness import runs as runs_lib
+
+    monkeypatch.setattr(runs_lib, "committed_results", lambda: None)
+    assert compare.committed_folder() == results_lib.COMMITTED_SUMMARY
+    lines = []
+    compare.report(reproductions.pipelines(False), reproductions.pipelines(),
+                   compare.committed_folder(), committed=True, out=lines.append)
+    assert "(the committed results)" in lines[0] and "reported figures reproduced" in lines[0]

@@ -11,6 +11,7 @@ def names(collection=None):
     return [v.op.name for v in variables]
 
 
+@pytest.mark.smoke
 def test_keras_2_loss_clips_probabilities_and_keras_3_loss_does_not(graph):
     from graph_cnn.harness import losses
     logits = tf.placeholder(tf.float32, (None, 3))

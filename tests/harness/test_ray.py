@@ -97,6 +97,7 @@ def test_two_nodes_train_the_matrix_as_local_runs_do(cluster, tmp_path):
     result = _cli(*args, "--ray", cluster.address, "--out", ray_out, env=cluster.env)
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-3000:]
     assert f"== Ray at {cluster.address}: 2 CPU(s) on 2 node(s); 2 runs" in result.stdout
+    assert result.stderr == ""  # none of Ray's log lines without --verbose
     lines = [line for line in result.stdout.splitlines() if line.startswith("[")]
     assert [line[:5] for line in lines] == ["[1/2]", "[2/2]"]
     assert len({line.rsplit("(node ", 1)[1] for line in lines}) == 2  # both nodes trained
@@ -205,6 +206,67 @@ def test_a_local_ray_of_its_own(tmp_path):
     _complete(tmp_path / "out", ["chollet_dense/quick-seed1"])
     assert not (home / ".ray").exists()  # a token of its own, nothing in ~/.ray
     assert set(Path(tempfile.gettempdir()).glob("graph_cnn-ray-*")) == before  # logs removed
+
+
+def _closed_port():
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]  # nothing listens once it is closed
+
+
+def test_a_dead_address_is_one_line_in_seconds(tmp_path):
+    """Nothing listening at the address: one line of ours (none of Ray's) within seconds, before
+    any work, and no runs folder made."""
+    _need_ray()
+    address = f"127.0.0.1:{_closed_port()}"
+    start = time.monotonic()
+    result = _cli("reproduce", "chollet_dense", "--ray", address, "--out", tmp_path / "out",
+                  timeout=120)
+    assert time.monotonic() - start < 15
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [(
+        f"graph-cnn: error: no Ray cluster answers at {address}; start one with `ray start "
+        f"--head` or drop --ray")]
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_cluster_lost_mid_run_is_one_line_naming_the_unfinished_runs(tmp_path,
+                                                                      tmp_path_factory):
+    """The head killed while a run trains: one line naming the runs not finished, within
+    LOST_SECONDS and Ray's shutdown, and nothing empty left under --out (a run lands there
+    only whole, so the next command trains the unfinished ones, locally or with --ray)."""
+    _need_ray()
+    cluster = LocalCluster(tmp_path_factory.mktemp("lost"))  # short: Ray's socket paths
+    try:
+        head = cluster.add_node(cpus=1)
+        driver = subprocess.Popen(
+            [sys.executable, "-m", "graph_cnn", "reproduce", "lenet5_relu", "chollet_dense",
+             "--ray", cluster.address, "--out", str(tmp_path / "out")],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+            env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", **cluster.env))
+        try:
+            deadline = time.monotonic() + 300
+            while not head.busy_workers():
+                assert driver.poll() is None, driver.communicate()
+                assert time.monotonic() < deadline, "no run started"
+                time.sleep(0.2)
+            head.kill()
+            lost = time.monotonic()
+            out, err = driver.communicate(timeout=120)
+        finally:
+            if driver.poll() is None:
+                driver.kill()
+    finally:
+        cluster.stop()
+    assert time.monotonic() - lost < ray_backend.LOST_SECONDS + 30
+    assert driver.returncode == 1, out[-2000:] + err[-3000:]
+    (line,) = err.splitlines()
+    assert line.startswith(f"graph-cnn: error: the Ray cluster at {cluster.address} stopped "
+                           f"answering; 2 run(s) not finished: ")
+    assert "lenet5_relu seed 1" in line and "chollet_dense seed 1" in line
+    assert not (tmp_path / "out").exists()
 
 
 def _tar(members):

@@ -42,7 +42,9 @@ def test_script_help_and_bad_flag():
     bad = subprocess.run([sys.executable, str(script), "--seeds", "0"], capture_output=True,
                          text=True)
     assert bad.returncode == 1
-    assert bad.stderr.strip().splitlines()[-1].endswith("--seeds must be at least 1, not 0")
+    assert bad.stderr.strip().splitlines()[-1].endswith("--seeds must be 1 to 1000, not 0 (run "
+                                                        "more seeds in several commands with "
+                                                        "--first-seed)")
     negative = subprocess.run([sys.executable, str(script), "--first-seed", "-1"],
                               capture_output=True, text=True)
     assert negative.returncode == 1

@@ -126,3 +126,26 @@ def test_compare_on_a_missing_results_folder_is_an_error(tmp_path):
     a_file.write_text("x")
     with pytest.raises(GraphCnnError, match="is not a folder"):
         results.load(a_file)
+
+
+def test_the_packaged_summary_is_the_committed_results():
+    """graph_cnn/harness/committed_results.json.gz is what 'python -m graph_cnn.harness.results'
+    makes of reproductions/results, and compare reads the same tables from either."""
+    from graph_cnn.harness import compare
+
+    grouped = results.load(COMMITTED, "full", strict=True)
+    assert results.COMMITTED_SUMMARY.read_bytes() == results.summary_bytes(grouped), (
+        "regenerate it: python -m graph_cnn.harness.results")
+    summary = results.load(results.COMMITTED_SUMMARY)
+    ablations = [pid for pid in reproductions.pipelines() if pid not in MAINS]
+    tables = [compare.rows(MAINS, source, ablations) for source in (grouped, summary)]
+    assert compare.to_json(*tables[0]) == compare.to_json(*tables[1])
+    assert compare.text_table(*tables[0]) == compare.text_table(*tables[1])
+    assert compare.entries(MAINS, grouped) == compare.entries(MAINS, summary)
+
+
+def test_a_damaged_summary_is_named_in_one_line(tmp_path):
+    bad = tmp_path / "committed_results.json.gz"
+    bad.write_bytes(b"not gzip")
+    with pytest.raises(results.ResultError, match="not a readable results summary"):
+        results.load(bad)

@@ -16,7 +16,7 @@ from conftest import ROOT, run_cli
 
 from graph_cnn import fileio, reproductions
 from graph_cnn.errors import GraphCnnError
-from graph_cnn.harness import runs
+from graph_cnn.harness import runs, schedule
 from graph_cnn.harness.reproduce import reproduce
 from graph_cnn.harness.spec import Budget
 
@@ -268,7 +268,7 @@ def test_every_output_fault_is_one_line_and_touches_nothing(tmp_path, make, expe
     before = sorted(str(p) for p in tmp_path.rglob("*"))
     out = tmp_path / ("f/out" if "so the runs folder" in expected else "out")
     with pytest.raises(GraphCnnError) as caught:
-        runs.check_outputs(out, ["chollet_dense"], "quick", [1])
+        runs.check_outputs(schedule.matrix(["chollet_dense"], "quick", [1], out))
     assert str(caught.value).startswith(expected.format(d=tmp_path))
     assert "\n" not in str(caught.value)
     assert sorted(str(p) for p in tmp_path.rglob("*")) == before
@@ -294,7 +294,7 @@ def test_an_unwritable_out_is_refused(tmp_path):
         unmount = False
     try:
         with pytest.raises(GraphCnnError) as caught:
-            runs.check_outputs(target / "runs", ["chollet_dense"], "quick", [1])
+            runs.check_outputs(schedule.matrix(["chollet_dense"], "quick", [1], target / "runs"))
         message = str(caught.value)
         assert str(target / "runs") in message and "\n" not in message
         assert "writing" in message or "cannot" in message
@@ -380,3 +380,35 @@ def _jsonable(state):
     from graph_cnn.harness.resume import rng_state
 
     return rng_state(state)
+
+
+def test_a_resume_after_the_pipeline_changed_is_refused_saying_what_changed(tmp_path):
+    """A run stopped after epoch 1, then resumed by code whose learning rate differs (the same
+    function, so only the graph's constants tell): refused in one line naming the constant,
+    and with --force started over."""
+    from graph_cnn.harness.optimizers import keras_rmsprop
+
+    rate = [0.001]
+
+    def optimizer():
+        return keras_rmsprop(learning_rate=rate[0])
+
+    pipeline = replace(reproductions.get("chollet_dense"), optimizer=optimizer,
+                       quick=Budget(epochs=2, train_limit=500, test_limit=200))
+    with pytest.raises(Interrupted):
+        reproduce(pipeline, "quick", [1], tmp_path, threads=1,
+                  log=stop_after("epoch 1/2", []), progress=False)
+    rate[0] = 0.01
+    with pytest.raises(GraphCnnError) as caught:
+        reproduce(pipeline, "quick", [1], tmp_path, threads=1, log=quiet([]), progress=False)
+    message = str(caught.value)
+    assert "the pipeline changed since its checkpoint" in message, message
+    assert "0.001 -> 0.01 in train/RMSprop/" in message, message
+    assert message.endswith("add --force to start the run over") and "\n" not in message
+    lines = []
+    done, = reproduce(pipeline, "quick", [1], tmp_path, threads=1, log=lines.append,
+                      progress=False, force=True)
+    assert any(x.startswith("starting over (--force): cannot resume from") for x in lines)
+    assert done["provenance"].get("resumed_at") is None
+    rate[0] = 0.001  # the same pipeline again: a finished run is skipped, nothing refused
+    reproduce(pipeline, "quick", [1], tmp_path, threads=1, log=quiet([]), progress=False)

@@ -23,18 +23,24 @@ def _write_result(folder, status="ok", acc=0.97, seconds=12.0):
         {"status": status, "final": {"test_acc": acc}, "provenance": {"seconds": seconds}}))
 
 
+REGISTRY = reproductions.__name__
+
+
+def _matrix(out, budget="quick", seeds=(1,), ids=("chollet_dense",), **fields):
+    return schedule.matrix(ids, budget, seeds, out, registry=REGISTRY, **fields)
+
+
 def test_plan_runs_longest_first_and_skips_finished_runs(tmp_path):
-    ps = [reproductions.get(pid) for pid in ("chollet_dense", "barter_selu_bn_aug",
-                                             "lenet5_sigmoid")]
+    ids = ("chollet_dense", "barter_selu_bn_aug", "lenet5_sigmoid")
     _write_result(tmp_path / "chollet_dense" / "full-seed2")
     (tmp_path / "lenet5_sigmoid" / "full-seed1").mkdir(parents=True)  # no result.json: unfinished
-    todo, skipped = schedule.plan(ps, "full", [1, 2], tmp_path)
+    todo, skipped = schedule.plan(_matrix(tmp_path, "full", [1, 2], ids))
     assert [r.label for r in skipped] == ["chollet_dense seed 2"]
     assert [r.label for r in todo] == ["barter_selu_bn_aug seed 1", "barter_selu_bn_aug seed 2",
                                        "lenet5_sigmoid seed 1", "lenet5_sigmoid seed 2",
                                        "chollet_dense seed 1"]
     assert [r.cost for r in todo] == sorted((r.cost for r in todo), reverse=True)
-    forced, none = schedule.plan(ps, "full", [1, 2], tmp_path, force=True)
+    forced, none = schedule.plan(_matrix(tmp_path, "full", [1, 2], ids, force=True))
     assert len(forced) == 6 and none == []
 
 
@@ -45,18 +51,45 @@ def test_threads_per_run_share_the_cpus_unless_given():
     assert schedule.threads_per_run(3, 2, cpus=2) == 3
 
 
-def test_reproduce_arguments_name_one_seed():
-    assert schedule.reproduce_arguments("lenet5_relu", "quick", 4, "out", 1, "/d", True) == [
-        "reproduce", "lenet5_relu", "--budget", "quick", "--first-seed", "4", "--seeds", "1",
-        "--out", "out", "--threads", "1", "--data-dir", "/d", "--force"]
+def test_a_request_is_data_that_travels_as_json(tmp_path):
+    (request,) = _matrix("out", seeds=[4], ids=["lenet5_relu"], data_dir="/d", threads=1,
+                         device="cpu", force=True)
+    again = schedule.RunRequest.from_json(request.to_json())
+    assert again == request and again.label == "lenet5_relu seed 4"
+    assert str(again.folder) == "out/lenet5_relu/quick-seed4"
+    assert again.load() is reproductions.get("lenet5_relu")
+    command, env = schedule.child_command(request)
+    assert command[1:3] == ["-m", "graph_cnn.harness.child"]  # not the command line's parser
+    assert schedule.RunRequest.from_json(command[3]) == request
+    assert env == {schedule.PARENT: str(os.getpid())}
+    with pytest.raises(GraphCnnError, match="not a run request"):
+        schedule.RunRequest.from_json('{"pipeline": "x", "colour": 1}')
+    with pytest.raises(GraphCnnError, match="unknown pipeline id 'nope'"):
+        _matrix("out", ids=["nope"])[0].load()
+
+
+def test_a_child_trains_a_request_file_and_fails_in_one_line(tmp_path):
+    """``python -m graph_cnn.harness.child REQUEST.json`` trains the run as a serial run does;
+    a bad request is one line and exit 1."""
+    (request,) = _matrix(tmp_path / "out", threads=1)
+    path = tmp_path / "request.json"
+    path.write_text(request.to_json())
+    done = subprocess.run([sys.executable, "-m", "graph_cnn.harness.child", str(path)],
+                          capture_output=True, text=True, timeout=600, cwd=ROOT, check=False,
+                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2"))
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "== chollet_dense seed 1: ok" in done.stdout and done.stderr == ""
+    assert json.loads((request.folder / "result.json").read_text())["provenance"]["threads"] == 1
+    bad = subprocess.run([sys.executable, "-m", "graph_cnn.harness.child", '{"pipeline": 1}'],
+                         capture_output=True, text=True, timeout=60, cwd=ROOT, check=False)
+    assert bad.returncode == 1 and bad.stderr.startswith("graph-cnn: error: not a run request")
 
 
 def test_outcomes_are_one_line_each_and_failures_raise(tmp_path):
-    p = reproductions.get("chollet_dense")
-    ok, bad, gone = (schedule.Run(p, s, "quick") for s in (1, 2, 3))
-    _write_result(ok.folder(tmp_path), acc=0.9712, seconds=4.2)
-    _write_result(bad.folder(tmp_path), status="diverged", acc=0.1)
-    outcomes = [schedule.read_outcome(r, tmp_path, "node abc") for r in (ok, bad, gone)]
+    ok, bad, gone = _matrix(tmp_path, seeds=(1, 2, 3))
+    _write_result(ok.folder, acc=0.9712, seconds=4.2)
+    _write_result(bad.folder, status="diverged", acc=0.1)
+    outcomes = [schedule.read_outcome(r, "node abc") for r in (ok, bad, gone)]
     assert outcomes[0].line() == ("chollet_dense seed 1: ok, test accuracy 0.9712, "
                                   "4s training (node abc)")
     assert outcomes[1].status == "diverged" and outcomes[2].status == "failed"
@@ -137,6 +170,7 @@ def test_a_failed_child_is_one_line_not_its_traceback(tmp_path):
                 f"{tmp_path / 'missing'} (from --data-dir): no such folder") in result.stdout
     assert result.stderr.strip().splitlines()[-1] == (
         "graph-cnn: error: 2 of 2 run(s) failed: chollet_dense seed 1, lenet_avgpool seed 1")
+    assert not (tmp_path / "out").exists()  # no empty runs/<id>/ or <run>.partial/ left
 
 
 def _children(pid):

@@ -12,6 +12,7 @@ from graph_cnn.harness.train import train
 MAIN_IDS = list(reproductions.pipelines(include_ablations=False))
 
 
+@pytest.mark.smoke
 def test_towers_split_the_batch_with_shared_variables_and_the_same_math(tmp_path):
     """Two towers hold the same variables as one (checkpoints load either way) and train to the
     same weights up to float rounding; a two-tower run repeats exactly with the same seed."""

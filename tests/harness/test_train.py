@@ -3,6 +3,7 @@
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
 from graph_cnn import reproductions
 from graph_cnn.harness.optimizers import adam, sgd
@@ -23,6 +24,7 @@ def test_same_seed_repeats_and_other_seed_differs():
     assert runs[0]["final"] != runs[2]["final"]
 
 
+@pytest.mark.smoke
 def test_nan_loss_stops_the_run_with_a_clear_message():
     pipeline = replace(reproductions.get("lenet5_sigmoid"), optimizer=lambda: sgd(1e3),
                        quick=Budget(steps=50, test_limit=500))

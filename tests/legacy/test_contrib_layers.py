@@ -18,6 +18,7 @@ def run(*fetches, feed=None):
         return sess.run(list(fetches), feed)
 
 
+@pytest.mark.smoke
 def test_variables_join_model_variables_and_the_collections_asked_for(graph):
     x = tf.placeholder(tf.float32, (None, 6, 6, 2))
     h = layers.conv2d(x, 3, 3, normalizer_fn=layers.batch_norm,
@@ -129,6 +130,7 @@ def test_repeat_and_stack_scopes(graph):
         layers.stack(x, layers.conv2d, 4)
 
 
+@pytest.mark.smoke
 def test_arg_scope_defaults_nesting_and_overrides(graph):
     x = tf.placeholder(tf.float32, (None, 8, 8, 3))
     with layers.arg_scope([layers.conv2d, layers.fully_connected], activation_fn=None,

@@ -1,12 +1,12 @@
 import os
+import re
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from graph_cnn.legacy import rnn
-from graph_cnn.legacy import tf
+from graph_cnn.legacy import rnn, tf
 from graph_cnn.verify.references import rnn_ref as reference
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -270,3 +270,262 @@ def test_mnist_rows_lstm_learns_as_2017_tutorials_did(graph, mnist_dir):
         after = sess.run(accuracy, test)
     print(f"MNIST-by-rows LSTM: test accuracy {before:.4f} before, {after:.4f} after 300 steps")
     assert before < 0.3 and after > 0.85
+
+
+def _step_values(cell, x, state):
+    """One step of ``cell`` on constants: (output, new state, {variable name: value})."""
+    output, new_state = cell(tf.constant(x), state)
+    with tf.Session(config=tf.ConfigProto(**ONE_THREAD)) as sess:
+        sess.run(tf.global_variables_initializer())
+        for v in tf.global_variables():  # random, so that every weight counts
+            v.load(np.random.RandomState(len(v.op.name)).uniform(
+                -0.8, 0.8, v.shape.as_list()).astype(np.float32), sess)
+        got = sess.run([output, new_state])
+        return got[0], got[1], dict(zip([v.op.name for v in tf.global_variables()],
+                                        sess.run(tf.global_variables())))
+
+
+@pytest.mark.parametrize("peephole, clip", [(False, None), (True, 0.5)])
+def test_lstm_block_cell_is_tensorflows_fused_lstm_op(graph, peephole, clip):
+    """contrib's LSTMBlockCell: TensorFlow still ships its op (``LSTMBlockCell``), which gives
+    the same memory and output from the same variables (``lstm_cell/kernel``, ``bias``,
+    ``w_*_diag``)."""
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    x = np.random.RandomState(0).normal(size=(3, 4)).astype(np.float32)
+    c, h = (np.random.RandomState(k).normal(size=(3, 5)).astype(np.float32) for k in (1, 2))
+    cell = contrib_rnn.LSTMBlockCell(5, forget_bias=0.7, cell_clip=clip, use_peephole=peephole)
+    output, state, values = _step_values(cell, x, rnn.LSTMStateTuple(tf.constant(c),
+                                                                      tf.constant(h)))
+    assert sorted(values) == sorted(["lstm_cell/kernel", "lstm_cell/bias"] + (
+        ["lstm_cell/w_i_diag", "lstm_cell/w_f_diag", "lstm_cell/w_o_diag"] if peephole else []))
+    zeros = np.zeros(5, np.float32)
+    fused = tf.raw_ops.LSTMBlockCell(
+        x=x, cs_prev=c, h_prev=h, w=values["lstm_cell/kernel"], b=values["lstm_cell/bias"],
+        wci=values.get("lstm_cell/w_i_diag", zeros), wcf=values.get("lstm_cell/w_f_diag", zeros),
+        wco=values.get("lstm_cell/w_o_diag", zeros), forget_bias=0.7,
+        cell_clip=clip if clip else -1.0, use_peephole=peephole)
+    with tf.Session(config=tf.ConfigProto(**ONE_THREAD)) as sess:
+        want = sess.run(fused)
+    np.testing.assert_allclose(state.c, want.cs, atol=1e-5)
+    np.testing.assert_allclose(output, want.h, atol=1e-5)
+    np.testing.assert_allclose(state.h, want.h, atol=1e-5)
+    if clip:
+        assert np.abs(state.c).max() <= clip + 1e-6
+
+
+def test_gru_block_cell_is_tensorflows_fused_gru_op(graph):
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    x = np.random.RandomState(0).normal(size=(3, 4)).astype(np.float32)
+    h = np.random.RandomState(1).normal(size=(3, 5)).astype(np.float32)
+    output, state, values = _step_values(contrib_rnn.GRUBlockCell(5), x, tf.constant(h))
+    fused = tf.raw_ops.GRUBlockCell(x=x, h_prev=h, w_ru=values["gru_cell/gates/kernel"],
+                                    w_c=values["gru_cell/candidate/kernel"],
+                                    b_ru=values["gru_cell/gates/bias"],
+                                    b_c=values["gru_cell/candidate/bias"])
+    with tf.Session(config=tf.ConfigProto(**ONE_THREAD)) as sess:
+        want = sess.run(fused)
+    np.testing.assert_allclose(output, want.h, atol=1e-5)
+    np.testing.assert_allclose(state, want.h, atol=1e-5)
+    with pytest.raises(ValueError, match="Exactly one of num_units or cell_size"):
+        contrib_rnn.GRUBlockCell()
+
+
+def test_projection_and_embedding_wrappers_have_their_own_scope(graph):
+    """TF1's core_rnn_cell wrappers: ``kernel``/``bias`` in ``output_projection_wrapper`` (or
+    ``input_projection_wrapper``), the wrapped cell's variables inside; ``embedding`` in
+    ``embedding_wrapper``; Residual and Device wrappers add no scope."""
+    x = np.random.RandomState(0).normal(size=(2, 3)).astype(np.float32)
+    cell = rnn.OutputProjectionWrapper(rnn.InputProjectionWrapper(rnn.BasicRNNCell(4), 6), 2)
+    assert cell.output_size == 2 and cell.state_size == 4
+    output, state, values = _step_values(cell, x, tf.zeros([2, 4]))
+    assert sorted(values) == sorted(
+        ["output_projection_wrapper/kernel", "output_projection_wrapper/bias",
+         "output_projection_wrapper/input_projection_wrapper/kernel",
+         "output_projection_wrapper/input_projection_wrapper/bias",
+         "output_projection_wrapper/input_projection_wrapper/basic_rnn_cell/kernel",
+         "output_projection_wrapper/input_projection_wrapper/basic_rnn_cell/bias"])
+    assert len(cell.variables) == 6
+    inner = "output_projection_wrapper/input_projection_wrapper/"
+    projected = x @ values[inner + "kernel"] + values[inner + "bias"]
+    new_h = np.tanh(np.concatenate([projected, np.zeros((2, 4))], 1)
+                    @ values[inner + "basic_rnn_cell/kernel"] + values[inner + "basic_rnn_cell/bias"])
+    np.testing.assert_allclose(state, new_h, atol=1e-5)
+    np.testing.assert_allclose(output, new_h @ values["output_projection_wrapper/kernel"]
+                               + values["output_projection_wrapper/bias"], atol=1e-5)
+
+
+def test_residual_embedding_and_device_wrappers(graph):
+    ids = tf.constant([3, 0])
+    cell = rnn.EmbeddingWrapper(rnn.ResidualWrapper(rnn.DeviceWrapper(rnn.GRUCell(3), "/cpu:0")),
+                                embedding_classes=5, embedding_size=3)
+    output, state = cell(ids, tf.zeros([2, 3]))
+    assert [v.op.name for v in cell.variables] == [
+        "embedding_wrapper/embedding", "embedding_wrapper/gru_cell/gates/kernel",
+        "embedding_wrapper/gru_cell/gates/bias", "embedding_wrapper/gru_cell/candidate/kernel",
+        "embedding_wrapper/gru_cell/candidate/bias"]
+    with tf.Session(config=tf.ConfigProto(**ONE_THREAD)) as sess:
+        sess.run(tf.global_variables_initializer())
+        table = sess.run(cell.variables[0])
+        got_output, got_state = sess.run([output, state])
+    assert np.abs(table).max() <= 3 ** 0.5  # TF1's default: uniform in +-sqrt(3)
+    np.testing.assert_allclose(got_output, table[[3, 0]] + got_state, atol=1e-6)
+    with pytest.raises(ValueError, match="must be > 0"):
+        rnn.EmbeddingWrapper(rnn.GRUCell(3), 0, 3)
+
+
+def test_layer_norm_basic_lstm_cell_normalises_each_gate(graph):
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    x = np.random.RandomState(0).normal(size=(3, 4)).astype(np.float32)
+    c, h = (np.random.RandomState(k).normal(size=(3, 5)).astype(np.float32) for k in (1, 2))
+    cell = contrib_rnn.LayerNormBasicLSTMCell(5, forget_bias=0.5)
+    output, state, values = _step_values(cell, x, rnn.LSTMStateTuple(tf.constant(c),
+                                                                      tf.constant(h)))
+    scope = "layer_norm_basic_lstm_cell/"
+    assert sorted(values) == sorted([scope + "kernel"] + [
+        f"{scope}{part}/{name}" for part in ("input", "transform", "forget", "output", "state")
+        for name in ("gamma", "beta")])
+
+    def norm(z, part):
+        normed = (z - z.mean(1, keepdims=True)) / np.sqrt(z.var(1, keepdims=True) + 1e-12)
+        return normed * values[f"{scope}{part}/gamma"] + values[f"{scope}{part}/beta"]
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    i, j, f, o = np.split(np.concatenate([x, h], 1) @ values[scope + "kernel"], 4, axis=1)
+    i, j, f, o = norm(i, "input"), norm(j, "transform"), norm(f, "forget"), norm(o, "output")
+    new_c = norm(c * sigmoid(f + 0.5) + sigmoid(i) * np.tanh(j), "state")
+    np.testing.assert_allclose(state.c, new_c, atol=1e-4)
+    np.testing.assert_allclose(output, np.tanh(new_c) * sigmoid(o), atol=1e-4)
+
+
+def test_cudnn_layers_run_time_major_on_the_standard_cells(graph):
+    """CudnnLSTM/CudnnGRU on a CPU: outputs [time, batch, dirs * units], states stacked
+    [layers * dirs, batch, units]; the GRU is cuDNN's (reset gate after the projection)."""
+    from graph_cnn.legacy.contrib import cudnn_rnn
+
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=(6, 2, 3)).astype(np.float32)
+    lstm = cudnn_rnn.CudnnLSTM(2, 4, direction="bidirectional")
+    outputs, (h, c) = lstm(tf.constant(x))
+    assert outputs.shape.as_list() == [6, 2, 8] and h.shape.as_list() == [4, 2, 4]
+    assert lstm.variables[0].op.name == "cudnn_lstm/layer_0/fw/cudnn_compatible_lstm_cell/kernel"
+    assert lstm.variables[0].shape.as_list() == [3 + 4, 16]
+    assert lstm.variables[-1].op.name == "cudnn_lstm/layer_1/bw/cudnn_compatible_lstm_cell/bias"
+    gru = cudnn_rnn.CudnnGRU(1, 4)
+    gru_out, (gru_h,) = gru(tf.constant(x), training=False)
+    with tf.Session(config=tf.ConfigProto(**ONE_THREAD)) as sess:
+        sess.run(tf.global_variables_initializer())
+        got = sess.run([outputs, h, c, gru_out, gru_h])
+        values = dict(zip([v.op.name for v in gru.variables], sess.run(gru.variables)))
+    np.testing.assert_allclose(got[1][2], got[0][-1, :, :4], atol=1e-6)  # layer 1 forward
+    np.testing.assert_allclose(got[1][3], got[0][0, :, 4:], atol=1e-6)  # layer 1 backward
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    scope = "cudnn_gru/layer_0/fw/cudnn_compatible_gru_cell/"
+    state = np.zeros((2, 4), np.float32)
+    for t in range(6):
+        gates = sigmoid(np.concatenate([x[t], state], 1) @ values[scope + "gates/kernel"]
+                        + values[scope + "gates/bias"])
+        r, u = np.split(gates, 2, axis=1)
+        candidate = np.tanh(
+            x[t] @ values[scope + "candidate/input_projection/kernel"]
+            + values[scope + "candidate/input_projection/bias"]
+            + r * (state @ values[scope + "candidate/hidden_projection/kernel"]
+                   + values[scope + "candidate/hidden_projection/bias"]))
+        state = u * state + (1 - u) * candidate
+        np.testing.assert_allclose(got[3][t], state, atol=1e-5)
+    np.testing.assert_allclose(got[4][0], state, atol=1e-5)
+    with pytest.raises(NotImplementedError, match="linear_input"):
+        cudnn_rnn.CudnnLSTM(1, 4, input_mode="skip_input")
+
+
+def _run_script(name, tmp_path, *args):
+    done = subprocess.run([sys.executable, "-m", "graph_cnn", "legacy",
+                           os.path.join(ROOT, "tests", "legacy", "legacy_scripts", name), *args],
+                          capture_output=True, text=True, timeout=600, cwd=tmp_path, check=False,
+                          env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", PYTHONPATH=ROOT))
+    assert done.returncode == 0, done.stderr[-3000:]
+    return done.stdout
+
+
+def _losses(stdout):
+    return [float(value) for value in re.findall(r"loss =? ?([0-9.]+)", stdout)]
+
+
+def test_a_char_rnn_script_learns_through_the_runner(tmp_path):
+    """A char-rnn (2017) TF1 script: MultiRNNCell of BasicLSTMCells behind DropoutWrapper,
+    legacy_seq2seq.rnn_decoder with a sampling loop function, sequence_loss_by_example,
+    clipped gradients; its loss falls on a small repetitive text the test writes."""
+    (tmp_path / "input.txt").write_text("the quick brown fox jumps over the lazy dog. " * 60)
+    stdout = _run_script("char_rnn_2017.py", tmp_path, str(tmp_path / "input.txt"), "80")
+    losses = _losses(stdout)
+    assert len(losses) >= 3 and losses[-1] < 0.6 * losses[0], stdout
+    assert "sample:" in stdout
+
+
+def test_a_ptb_style_script_learns_through_the_runner(tmp_path):
+    """The PTB language model's way (2017): word ids in a text file, LSTMBlockCell layers,
+    dynamic_rnn, contrib.seq2seq.sequence_loss with average_across_timesteps=False; its
+    perplexity falls on a stand-in corpus the test writes in PTB's file format."""
+    words = ["a", "b", "c", "d", "e", "f", "g", "h"]
+    rng = np.random.RandomState(0)
+    lines = [" ".join(words[(start + k) % 8] for k in range(rng.randint(5, 12)))
+             for start in rng.randint(0, 8, 300)]
+    (tmp_path / "ptb.train.txt").write_text("\n".join(" " + line + " " for line in lines) + "\n")
+    stdout = _run_script("ptb_rnn_2017.py", tmp_path, str(tmp_path), "130")
+    losses = _losses(stdout)
+    assert len(losses) >= 3 and losses[-1] < 0.5 * losses[0], stdout
+
+
+def test_stacked_bidirectional_rnns_feed_each_layer_both_directions(graph):
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    x = sequence()
+    outputs, states_fw, states_bw = contrib_rnn.stack_bidirectional_dynamic_rnn(
+        [rnn.GRUCell(3), rnn.GRUCell(2)], [rnn.GRUCell(4), rnn.GRUCell(2)], x,
+        dtype=tf.float32)
+    assert outputs.shape.as_list() == [2, 5, 4] and len(states_fw) == len(states_bw) == 2
+    names = [name for name, _ in variables()]
+    assert names[0] == "stack_bidirectional_rnn/cell_0/bidirectional_rnn/fw/gru_cell/gates/kernel"
+    assert dict(variables())["stack_bidirectional_rnn/cell_1/bidirectional_rnn/bw/gru_cell/"
+                             "gates/kernel"] == [7 + 2, 4]
+    static, _, _ = contrib_rnn.stack_bidirectional_rnn(
+        [rnn.GRUCell(3)], [rnn.GRUCell(3)], tf.unstack(x, axis=1), dtype=tf.float32,
+        scope="static")
+    assert len(static) == 5 and static[0].shape.as_list() == [2, 6]
+    with pytest.raises(ValueError, match="same depth"):
+        contrib_rnn.stack_bidirectional_dynamic_rnn([rnn.GRUCell(3)], [rnn.GRUCell(3)] * 2, x)
+
+
+def test_lstm_block_fused_cell_is_the_block_cell_over_time(graph):
+    """Time-major inputs, variables ``lstm_fused_cell/kernel`` and ``bias``; outputs zero past
+    each sequence length, whose state is final; the same as LSTMBlockCell step by step."""
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    x = np.random.RandomState(0).normal(size=(4, 2, 3)).astype(np.float32)
+    fused = contrib_rnn.LSTMBlockFusedCell(5, forget_bias=0.5)
+    outputs, state = fused(tf.constant(x), dtype=tf.float32, sequence_length=[4, 2])
+    assert [v.op.name for v in fused.variables] == ["lstm_fused_cell/kernel",
+                                                    "lstm_fused_cell/bias"]
+    step = contrib_rnn.LSTMBlockCell(5, forget_bias=0.5, name="lstm_fused_cell", reuse=True)
+    states, h = [rnn.LSTMStateTuple(tf.zeros([2, 5]), tf.zeros([2, 5]))], []
+    for t in range(4):
+        out, new = step(tf.constant(x[t]), states[-1])
+        h.append(out)
+        states.append(new)
+    assert len(tf.global_variables()) == 2
+    with tf.Session(config=tf.ConfigProto(**ONE_THREAD)) as sess:
+        sess.run(tf.global_variables_initializer())
+        got, final, want = sess.run([outputs, state, h])
+    np.testing.assert_allclose(got[:, 0], np.stack(want)[:, 0], atol=1e-6)
+    np.testing.assert_allclose(got[:2, 1], np.stack(want)[:2, 1], atol=1e-6)
+    assert not got[2:, 1].any()
+    np.testing.assert_allclose(final.h, [want[3][0], want[1][1]], atol=1e-6)
+    with pytest.raises(ValueError, match="initial_state or dtype"):
+        fused(tf.constant(x))

@@ -1,6 +1,8 @@
 """Seed 002's first script read literally (lenet5_sigmoid_even_steps): every batch drawn, only
 the even steps trained on."""
 
+import pytest
+
 from graph_cnn import reproductions
 from graph_cnn.harness import train as train_module
 from graph_cnn.harness.train import train
@@ -21,6 +23,7 @@ def _quick(pid, monkeypatch):
     return result, len(steps)
 
 
+@pytest.mark.smoke
 def test_even_steps_trains_on_half_the_batches_in_the_same_order(monkeypatch):
     literal, literal_updates = _quick("lenet5_sigmoid_even_steps", monkeypatch)
     every, every_updates = _quick("lenet5_sigmoid", monkeypatch)

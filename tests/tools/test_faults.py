@@ -188,7 +188,8 @@ def test_predict_refuses_a_huge_header_and_still_answers_the_others(run_folder, 
     result = run_cli("predict", "--run", run_folder, *(tmp_path / n for n in names),
                      "--save-input", tmp_path / "seen")
     assert result.returncode == 1
-    (line,) = user_lines(result.stderr)
+    warning, line = user_lines(result.stderr)
+    assert warning.startswith(f"graph-cnn: warning: {run_folder} is a quick run")
     assert line.startswith(f"graph-cnn: error: {huge}: its header declares ")
     answers = dict(line.split(": ", 1) for line in result.stdout.splitlines())
     assert list(answers) == [str(tmp_path / n) for n in names if n != "huge.png"]
@@ -202,7 +203,7 @@ def test_predict_refuses_a_huge_header_and_still_answers_the_others(run_folder, 
     assert all((tmp_path / name).read_bytes() == data for name, data in before.items())
 
     answer_only = run_cli("predict", "--run", run_folder, tmp_path / "noise.png")
-    assert answer_only.returncode == 0 and user_lines(answer_only.stderr) == []
+    assert answer_only.returncode == 0 and len(user_lines(answer_only.stderr)) == 1  # quick
     assert answer_only.stdout.startswith(f"{tmp_path / 'noise.png'}: not a digit (")
 
 
@@ -289,3 +290,39 @@ def test_an_output_folder_under_a_file_is_one_line_before_any_work(run_folder, t
     assert line.startswith(f"graph-cnn: error: {target}: cannot be ")
     assert flag in line and "choose another" in line
     assert blocker.read_text() == "mine\n"
+
+
+def test_a_failed_features_command_leaves_no_empty_out_folder(run_folder, tmp_path):
+    out = tmp_path / "new" / "maps"
+    result = run_cli("features", "--run", run_folder, "--out", out, "--data-dir",
+                     tmp_path / "no-mnist")
+    assert result.returncode == 1
+    (line,) = user_lines(result.stderr)
+    assert str(tmp_path / "no-mnist") in line
+    assert not (tmp_path / "new").exists()  # the folders it made for --out are gone again
+
+
+def test_save_input_pngs_take_the_users_umask(run_folder, tmp_path):
+    picture = tmp_path / "seven.png"
+    cv2.imwrite(str(picture), paper_picture(mnist.load_data()[1][0][0], 0))
+    saved = tmp_path / "saved"
+    result = run_cli("predict", "--run", run_folder, "--save-input", saved, picture)
+    assert result.returncode == 0, result.stderr[-2000:]
+    (png,) = saved.iterdir()
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    assert png.stat().st_mode & 0o777 == 0o666 & ~umask  # as open() leaves a file, not 0600
+    assert [p.name for p in saved.iterdir()] == ["seven.png_28x28.png"]  # nothing temporary
+
+
+def test_an_error_names_the_users_path_not_our_temporary_one(tmp_path):
+    """A plot path that is a folder: the error names it, never the private name beside it."""
+    committed = tmp_path / "diff.png"
+    committed.mkdir()
+    result = run_cli("compare", "--committed", "--plot", committed)
+    assert result.returncode == 1
+    (line,) = user_lines(result.stderr)
+    assert line.startswith(f"graph-cnn: error: {committed}: Is a directory")
+    assert ".tmp" not in line and list(tmp_path.iterdir()) == [committed]

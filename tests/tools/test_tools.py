@@ -95,6 +95,7 @@ def test_export_reproduces_the_checkpoint(trained_run, tmp_path):
 
     result = run_cli("export", "--run", trained_run, "--out", tmp_path / "export")
     assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stderr == ""  # no TensorFlow start-up lines or deprecation notices
     code = (
         "import sys, numpy as np\n"
         "from graph_cnn import mnist\n"
@@ -112,6 +113,8 @@ def test_export_reproduces_the_checkpoint(trained_run, tmp_path):
                                expected, rtol=1e-5, atol=1e-6)
     again = run_cli("export", "--run", trained_run, "--out", tmp_path / "export")
     assert again.returncode == 1 and "not empty" in again.stderr
+    verbose = run_cli("export", "--run", trained_run, "--out", tmp_path / "shown", "--verbose")
+    assert verbose.returncode == 0 and "is deprecated" in verbose.stderr  # what is hidden
 
 
 def test_features_command_writes_grids(trained_run, tmp_path):
@@ -121,5 +124,72 @@ def test_features_command_writes_grids(trained_run, tmp_path):
     written = sorted(p.name for p in tmp_path.glob("*.png"))
     assert written == sorted(f"features_{layer}_digit{d}.png"
                              for layer in ("conv2d", "conv2d_1", "conv2d_2") for d in (5, 0, 3))
-    grid = cv2.imread(str(tmp_path / "features_conv2d_digit5.png"), cv2.IMREAD_GRAYSCALE)
-    assert grid.shape == (6 * (6 * 27 - 1), 6 * (6 * 27 - 1)) and grid.std() > 10
+    small = cv2.imread(str(tmp_path / "features_conv2d_2_digit5.png"))
+    large = cv2.imread(str(tmp_path / "features_conv2d_digit5.png"))
+    for picture in (small, large):  # a titled figure (what it holds: tests/harness/test_artifacts)
+        assert picture.shape[1] > picture.shape[0] > 250 and picture.std() > 10
+    assert small.shape[0] > large.shape[0]  # 64 channels of 3x3 take more rows than 32 of 26x26
+
+
+def test_predict_reads_phone_photos_upright(trained_run, tmp_path):
+    """Digits stored turned or upside down with an EXIF orientation, as phones write them."""
+    from PIL import Image
+
+    (_, _), (x_test, y_test) = mnist.load_data()
+    turn = {3: Image.Transpose.ROTATE_180, 6: Image.Transpose.ROTATE_90,
+            8: Image.Transpose.ROTATE_270}  # stored so that the orientation turns it upright
+    files, truth = [], []
+    for i, (value, method) in enumerate(sorted(turn.items()) * 2):
+        index = 6000 + 11 * i
+        exif = Image.Exif()
+        exif[0x0112] = value
+        path = tmp_path / f"photo{i}.jpg"
+        Image.fromarray(paper_picture(x_test[index], i)).transpose(method).save(
+            path, quality=92, exif=exif.tobytes())
+        files.append(path)
+        truth.append(int(y_test[index]))
+    result = run_cli("predict", "--run", trained_run, *files)
+    assert result.returncode == 0, result.stderr[-2000:]
+    predicted = [int(line.split(": ")[1].split()[0]) for line in result.stdout.splitlines()]
+    assert sum(p == t for p, t in zip(predicted, truth)) >= len(files) - 1, (predicted, truth)
+
+
+def test_predict_without_run_takes_the_best_full_run_and_says_which(trained_run, tmp_path):
+    import json
+    import shutil
+
+    picture = tmp_path / "seven.png"
+    cv2.imwrite(str(picture), paper_picture(mnist.load_data()[1][0][0], 0))
+    runs = tmp_path / "runs" / "chollet_convnet"
+    shutil.copytree(trained_run, runs / "quick-seed1")
+
+    def predict():
+        return subprocess.run([sys.executable, "-m", "graph_cnn", "predict", str(picture)],
+                              capture_output=True, text=True, cwd=tmp_path, timeout=600,
+                              check=False)
+
+    quick = predict()
+    assert quick.returncode == 0, quick.stderr[-2000:]
+    lines = quick.stderr.splitlines()
+    assert lines[0].startswith("graph-cnn: using runs/chollet_convnet/quick-seed1 "
+                               "(chollet_convnet, quick budget, seed 1, test accuracy 0.9")
+    assert lines[1].startswith("graph-cnn: warning: runs/chollet_convnet/quick-seed1 is a quick "
+                               "run") and len(lines) == 2
+    assert quick.stdout.startswith(f"{picture}: 7 (p=")
+    full = runs / "full-seed2"
+    shutil.copytree(trained_run, full)
+    result = json.loads((full / "result.json").read_text())
+    result.update(budget="full", seed=2)
+    result["provenance"]["seed"] = 2
+    (full / "result.json").write_text(json.dumps(result))
+    chosen = predict()
+    assert chosen.returncode == 0, chosen.stderr[-2000:]
+    (line,) = chosen.stderr.splitlines()  # a full run: no warning
+    assert line.startswith("graph-cnn: using runs/chollet_convnet/full-seed2 (chollet_convnet, "
+                           "full budget, seed 2")
+    shutil.rmtree(tmp_path / "runs")
+    none = predict()
+    assert none.returncode == 1 and none.stdout == ""
+    assert none.stderr.splitlines() == [(
+        "graph-cnn: error: no trained run under runs/ to predict with; train one with "
+        "'graph-cnn reproduce chollet_convnet --budget full' or give --run DIR")]

@@ -6,6 +6,7 @@ import sys
 
 import pytest
 
+from graph_cnn import reproductions
 from graph_cnn.verify import bench
 from graph_cnn.verify import bench_models as twins
 
@@ -19,7 +20,14 @@ def test_bench_worker_reports_images_per_second(kind):
     assert float(done.stdout.strip().splitlines()[-1]) > 0
 
 
-@pytest.mark.parametrize("pid", sorted(twins.SPECS))
+def test_every_main_pipeline_declares_its_reference_model():
+    """equivalence and bench read each article's reference from its pipeline: one folder."""
+    mains = reproductions.pipelines(include_ablations=False)
+    assert twins.twins(mains) == list(mains)
+    assert all(p.reference.equivalence in ("keras", "torch", "tf1") for p in mains.values())
+
+
+@pytest.mark.parametrize("pid", twins.twins(reproductions.pipelines(include_ablations=False)))
 def test_twins_have_our_models_parameter_counts(pid):
     """The tf.keras and PyTorch twins the benchmark races are the same size as our graphs."""
     import keras
@@ -32,11 +40,12 @@ def test_twins_have_our_models_parameter_counts(pid):
     graph, _ = build_graph(reproductions.get(pid))
     with graph.as_default():
         ours = sum(int(np.prod(v.shape)) for v in tf1.trainable_variables())
-    model, _ = twins.keras_model(keras, pid)
+    reference = reproductions.get(pid).reference
+    model, _ = twins.keras_model(keras, reference)
     assert sum(int(np.prod(w.shape)) for w in model.trainable_weights) == ours
     if importlib.util.find_spec("torch"):
         import torch
-        model, _ = twins.torch_model(torch, pid)
+        model, _ = twins.torch_model(torch, reference)
         assert sum(p.numel() for p in model.parameters()) == ours
 
 

@@ -2,6 +2,8 @@
 
 import json
 import os
+import subprocess
+import sys
 
 import pytest
 from conftest import run_cli
@@ -29,15 +31,47 @@ def needs(reference):
         pytest.skip(message)
 
 
+_ROWS = {}
+FIGURES = ("max_logit_diff", "max_loss_diff", "max_param_diff", "passed")
+
+
+def command_row(pid):
+    """``graph-cnn equivalence PID --json`` exactly as a user runs it (its own steps, threads
+    and tolerance), in a fresh process; run once per id and kept for the tests below."""
+    if pid not in _ROWS:
+        result = run_cli("equivalence", pid, "--json")
+        assert result.stdout.strip(), result.stderr[-2000:]
+        (row,) = json.loads(result.stdout)
+        _ROWS[pid] = row, result.returncode
+    return _ROWS[pid]
+
+
 @pytest.mark.parametrize("pid", KERAS_IDS + TORCH_IDS + TF1_IDS)
 def test_rebuild_matches_original_framework(pid):
-    # Through the command, in a fresh process: TensorFlow sizes its CPU thread pool once per
-    # process, and the comparison runs both sides on one thread.
+    # The same check as the command (a failing row makes it exit 1), so neither can pass while
+    # the other fails.
     needs(equivalence.reference_of(pid))
-    result = run_cli("equivalence", pid, "--steps", "3", "--json")
-    (row,) = json.loads(result.stdout)
-    assert result.returncode == 0 and row["passed"], row
+    row, returncode = command_row(pid)
+    assert returncode == 0 and row["passed"], row
     assert row["max_logit_diff"] < 1e-4 and row["max_loss_diff"] < 1e-4
+
+
+def test_the_figures_are_the_same_beside_a_cpu_load():
+    """One thread each side, fixed batches: the machine's load changes the time, not the
+    numbers. The Adam pipeline with batch norm, the closest to its tolerance, run again while
+    two processes keep both cores busy."""
+    pid = "barter_selu_bn_aug"
+    needs(equivalence.reference_of(pid))
+    quiet, _ = command_row(pid)
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(2)]
+    try:
+        result = run_cli("equivalence", pid, "--json")
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+    (loaded,) = json.loads(result.stdout)
+    assert {k: loaded[k] for k in FIGURES} == {k: quiet[k] for k in FIGURES}
 
 
 @pytest.mark.parametrize("optimizer", [
@@ -60,6 +94,7 @@ def test_biases_feeding_batch_norm_are_the_ones_held():
     assert equivalence.dead_biases(graph) == []
 
 
+@pytest.mark.smoke
 def test_a_wrong_adam_epsilon_is_caught_against_tf1():
     needs("tf1")
     row = equivalence.check("barter_selu", steps=3,

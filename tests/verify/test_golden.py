@@ -46,6 +46,7 @@ def test_named_tensors_and_update_ops(descriptions, pid):
     assert sum(p for _, _, p in d["layers"]) == d["total_params"]
 
 
+@pytest.mark.smoke
 def test_chollet_convnet_matches_the_book():
     d = golden.describe(reproductions.get("chollet_convnet"))
     shapes = [shape[1:] for name, shape, _ in d["layers"]]
@@ -55,6 +56,7 @@ def test_chollet_convnet_matches_the_book():
     assert d["total_params"] == 93322
 
 
+@pytest.mark.smoke
 def test_barter_shapes_follow_the_article():
     d = golden.describe(reproductions.get("barter_selu"))
     shapes = {name: shape[1:] for name, shape, _ in d["layers"]}

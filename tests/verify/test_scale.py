@@ -2,9 +2,12 @@
 
 import json
 
+import pytest
+
 from graph_cnn.verify import scale
 
 
+@pytest.mark.smoke
 def test_longest_first_packing():
     assert scale.makespan([5, 4, 3, 3, 3], 2) == 10  # greedy, not the optimum 9: as scheduled
     assert scale.makespan([5, 4, 3, 3, 3], 5) == 5 and scale.makespan([2, 2], 1) == 4

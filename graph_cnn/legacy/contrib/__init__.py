@@ -1,16 +1,18 @@
-"""``tf.contrib`` as TF1 MNIST code used it, a real package: ``tf.contrib.layers``, ``slim``,
-``rnn``, ``learn`` (its MNIST datasets, ``RunConfig``), ``framework`` (``arg_scope``), ``data``
-(``tf.data`` before 1.4), ``eager`` (``tfe``), ``tensor_forest`` (random forests grown in NumPy)
-and ``boosted_trees`` (GBDT on scikit-learn). Both
-``import tensorflow.contrib.X`` and ``tf.contrib.X`` work for these; any other X raises one line
-naming it."""
+"""``tf.contrib`` as TF1 code used it, a real package: ``tf.contrib.layers`` (with contrib's
+feature columns), ``slim``, ``rnn`` (with the block cells), ``seq2seq``, ``legacy_seq2seq``, ``cudnn_rnn`` (on the
+standard cells), ``learn`` (datasets, canned estimators,
+``VocabularyProcessor``, monitors), ``metrics``, ``framework`` (``arg_scope``, global-step and
+variable helpers), ``tensorboard`` (the projector config), ``data`` (``tf.data`` before 1.4),
+``eager`` (``tfe``), ``tensor_forest`` (random forests grown in NumPy) and ``boosted_trees``
+(GBDT on scikit-learn). Both ``import tensorflow.contrib.X`` and ``tf.contrib.X`` work for
+these; any other X raises one line naming it."""
 
 import importlib
 
 from graph_cnn.errors import not_provided
 
-PROVIDED = ("boosted_trees", "data", "eager", "framework", "layers", "learn", "rnn", "slim",
-            "tensor_forest")
+PROVIDED = ("boosted_trees", "cudnn_rnn", "data", "eager", "framework", "layers", "learn",
+            "legacy_seq2seq", "metrics", "rnn", "seq2seq", "slim", "tensor_forest", "tensorboard")
 
 
 def __getattr__(name):

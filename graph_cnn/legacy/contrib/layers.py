@@ -672,3 +672,6 @@ def summarize_activations(name_filter=None, summarizer=summarize_activation):
 summarize_variables = functools.partial(summarize_collection, v1.GraphKeys.GLOBAL_VARIABLES)
 summarize_weights = functools.partial(summarize_collection, v1.GraphKeys.WEIGHTS)
 summarize_biases = functools.partial(summarize_collection, v1.GraphKeys.BIASES)
+
+# contrib.layers' feature columns, which the contrib.learn estimators read
+from graph_cnn.legacy.contrib.feature_column import *

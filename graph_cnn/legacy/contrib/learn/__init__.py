@@ -1,11 +1,43 @@
-"""``tf.contrib.learn``: its MNIST datasets (``datasets.mnist.read_data_sets``,
-``datasets.load_dataset('mnist')``), which TF1 tutorials loaded through it, and ``RunConfig``
-(the contrib.learn signature, local runs only), which contrib estimators took as ``config``."""
+"""``tf.contrib.learn`` as TF1 tutorials used it: ``datasets`` (``load_dataset('iris' | 'boston'
+| 'mnist' | 'dbpedia')``, ``base.load_csv_with_header`` ...), the ``Estimator`` with
+``fit``/``evaluate``/``predict`` and its canned ``DNNClassifier``, ``DNNRegressor``,
+``LinearClassifier`` and ``LinearRegressor``, ``SKCompat``,
+``infer_real_valued_columns_from_input``, ``MetricSpec``, ``monitors``, ``preprocessing.VocabularyProcessor``, ``io.numpy_input_fn`` and
+``RunConfig`` (the contrib signature, local runs only).
+
+The layout follows TF1's (``tensorflow.contrib.learn.python.learn.estimators.estimator`` ...),
+so deep imports resolve under ``graph-cnn legacy``. Not emulated: ``Experiment`` and
+``learn_runner``, ``export`` and ``dataframe``.
+"""
 
 import tensorflow as _tf
 
-from graph_cnn.legacy.contrib.learn import datasets  # noqa: F401
+from graph_cnn.legacy.contrib.learn import (  # noqa: F401
+    datasets,
+    estimators,
+    learn_io,
+    metric_spec,
+    monitors,
+    preprocessing,
+)
+from graph_cnn.legacy.contrib.learn.estimators import (  # noqa: F401
+    DNNClassifier,
+    DNNRegressor,
+    Estimator,
+    LinearClassifier,
+    LinearRegressor,
+    ModeKeys,
+    ModelFnOps,
+    NotFittedError,
+    PredictionKey,
+    SKCompat,
+    infer_real_valued_columns_from_input,
+    infer_real_valued_columns_from_input_fn,
+)
+from graph_cnn.legacy.contrib.learn.metric_spec import MetricSpec  # noqa: F401
 from graph_cnn.legacy.estimator import run_config as _core
+
+io = learn_io
 
 
 class RunConfig(_core.RunConfig):

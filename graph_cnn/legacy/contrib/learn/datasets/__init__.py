@@ -1,11 +1,24 @@
-"""``tf.contrib.learn.datasets``: ``load_dataset('mnist')`` and the ``mnist`` module."""
+"""``tf.contrib.learn.datasets``: ``load_dataset('iris'|'boston'|'mnist'|'dbpedia')``, the
+``DATASETS`` table behind it, ``load_iris``/``load_boston`` and the ``base``, ``mnist`` and
+``text_datasets`` modules."""
 
-from graph_cnn.legacy.contrib.learn.datasets import mnist  # noqa: F401
+from graph_cnn.legacy.contrib.learn.datasets import base, mnist, text_datasets
+
+load_iris = base.load_iris
+load_boston = base.load_boston
+
+DATASETS = {
+    "iris": base.load_iris,
+    "boston": base.load_boston,
+    "mnist": mnist.load_mnist,
+    "dbpedia": text_datasets.load_dbpedia,
+}
 
 
 def load_dataset(name, size="small", test_with_fake_data=False):
-    """TF1's ``load_dataset``: only ``'mnist'`` (its train/validation/test splits)."""
-    if name != "mnist":
-        raise ValueError(f"tf.contrib.learn.datasets.load_dataset({name!r}): only 'mnist' is "
-                         f"provided by graph_cnn's TF1 layer")
-    return mnist.load_mnist()
+    """The data set ``name``: a ``Dataset`` (iris, boston) or ``Datasets`` (mnist, dbpedia)."""
+    if name not in DATASETS:
+        raise ValueError(f"Name of dataset is not found: {name}")
+    if name == "dbpedia":
+        return DATASETS[name](size, test_with_fake_data)
+    return DATASETS[name]()

@@ -1,0 +1,218 @@
+"""``tf.contrib.rnn``: the recurrent cells of :mod:`graph_cnn.legacy.rnn`, the static loops and
+contrib's own cells, rebuilt on the standard ops: ``LSTMBlockCell`` and ``GRUBlockCell`` (TF1's
+fused kernels, here the same arithmetic in plain ops under the same variable names, so their
+checkpoints still load), ``LSTMBlockFusedCell`` (the same as a time-major layer),
+``LayerNormBasicLSTMCell`` and the stacked bidirectional loops. Not emulated:
+``AttentionCellWrapper``, ``NASCell``, ``GridLSTMCell`` and the other
+rarely used cells (each fails in one line naming it)."""
+
+import tensorflow as tf
+
+from graph_cnn.errors import not_provided
+from graph_cnn.legacy.rnn import (  # noqa: F401
+    BasicLSTMCell,
+    BasicRNNCell,
+    DeviceWrapper,
+    DropoutWrapper,
+    EmbeddingWrapper,
+    GRUCell,
+    InputProjectionWrapper,
+    LSTMCell,
+    LSTMStateTuple,
+    MultiRNNCell,
+    OutputProjectionWrapper,
+    ResidualWrapper,
+    RNNCell,
+    bidirectional_dynamic_rnn,
+    static_bidirectional_rnn,
+    static_rnn,
+    static_state_saving_rnn,
+)
+
+v1 = tf.compat.v1
+
+
+class LSTMBlockCell(LSTMCell):
+    """TF1's fused LSTM cell, same gates (i, j, f, o) and variables (``kernel``, ``bias``,
+    ``w_i_diag``/``w_f_diag``/``w_o_diag``) as ``LSTMCell``, scope ``lstm_cell``; tanh only,
+    state always an ``LSTMStateTuple``. The fused op itself is not used."""
+
+    def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False,
+                 dtype=None, reuse=None, name="lstm_cell"):
+        if cell_clip is not None and cell_clip <= 0:
+            cell_clip = None  # the op clipped only for a positive cell_clip
+        super().__init__(num_units, use_peepholes=use_peephole, cell_clip=cell_clip,
+                         forget_bias=forget_bias, reuse=reuse, name=name, dtype=dtype)
+
+
+class GRUBlockCell(GRUCell):
+    """TF1's fused GRU cell: ``GRUCell``'s arithmetic and variables (``gates/kernel``,
+    ``gates/bias`` from 1.0, ``candidate/kernel``, ``candidate/bias``), scope ``gru_cell``."""
+
+    def __init__(self, num_units=None, cell_size=None, reuse=None, name="gru_cell"):
+        if (num_units is None) == (cell_size is None):
+            raise ValueError("Exactly one of num_units or cell_size must be provided.")
+        super().__init__(num_units if num_units is not None else cell_size, reuse=reuse,
+                         name=name)
+
+
+GRUBlockCellV2 = GRUBlockCell
+
+
+class LSTMBlockFusedCell:
+    """TF1's fused, time-major LSTM layer: ``cell(inputs [time, batch, depth], initial_state,
+    dtype, sequence_length)`` gives ``(outputs, LSTMStateTuple(c, h))``; ``LSTMBlockCell``'s
+    arithmetic and variables, directly in the scope ``lstm_fused_cell``, run by
+    ``dynamic_rnn``."""
+
+    def __init__(self, num_units, forget_bias=1.0, cell_clip=None, use_peephole=False,
+                 reuse=None, dtype=None, name="lstm_fused_cell"):
+        self._cell = LSTMBlockCell(num_units, forget_bias=forget_bias, cell_clip=cell_clip,
+                                   use_peephole=use_peephole, dtype=dtype, reuse=reuse,
+                                   name=name)
+        self.num_units = num_units
+
+    def __call__(self, inputs, initial_state=None, dtype=None, sequence_length=None,
+                 scope=None):
+        """Runs the whole sequence; zeros past ``sequence_length``, whose state is final."""
+        if initial_state is None and dtype is None:
+            raise ValueError("Either initial_state or dtype needs to be specified")
+        cell = self._cell
+        if cell._scope is None:  # the variables sit in the layer's own scope, not under rnn/
+            with v1.variable_scope(scope, default_name=cell.name) as captured:
+                cell._scope = captured
+        return v1.nn.dynamic_rnn(cell, inputs, sequence_length=sequence_length,
+                                 initial_state=initial_state, dtype=dtype, time_major=True,
+                                 scope=cell._scope)
+
+    @property
+    def variables(self):
+        return self._cell.variables
+
+    trainable_variables = trainable_weights = weights = variables
+
+
+class LayerNormBasicLSTMCell(RNNCell):
+    """BasicLSTM with layer normalisation (Ba et al. 2016) of each gate block and of the new
+    memory: ``kernel`` (plus ``bias`` only without layer norm), then ``gamma``/``beta`` in the
+    scopes ``input``, ``transform``, ``forget``, ``output`` and ``state``; optional recurrent
+    dropout on the candidate ``g`` (Semeniuta et al. 2016)."""
+
+    def __init__(self, num_units, forget_bias=1.0, input_size=None, activation=tf.tanh,
+                 layer_norm=True, norm_gain=1.0, norm_shift=0.0, dropout_keep_prob=1.0,
+                 dropout_prob_seed=None, reuse=None):
+        super().__init__(_reuse=reuse)
+        if input_size is not None:
+            v1.logging.warning("The input_size parameter is deprecated.")
+        self._num_units, self._activation = num_units, activation
+        self._forget_bias, self._layer_norm = forget_bias, layer_norm
+        self._norm_gain, self._norm_shift = norm_gain, norm_shift
+        self._keep_prob, self._seed = dropout_keep_prob, dropout_prob_seed
+
+    @property
+    def state_size(self):
+        return LSTMStateTuple(self._num_units, self._num_units)
+
+    @property
+    def output_size(self):
+        return self._num_units
+
+    def _norm(self, values, scope):
+        with v1.variable_scope(scope):
+            gamma = self.add_variable("gamma", values.shape[-1:],
+                                      v1.constant_initializer(self._norm_gain))
+            beta = self.add_variable("beta", values.shape[-1:],
+                                     v1.constant_initializer(self._norm_shift))
+        mean, variance = tf.nn.moments(values, [1], keepdims=True)
+        return tf.nn.batch_normalization(values, mean, variance, beta, gamma, 1e-12)
+
+    def call(self, inputs, state):
+        c, h = state
+        args = tf.concat([inputs, h], 1)
+        kernel = self.add_variable("kernel", [self._input_depth(args.shape),
+                                              4 * self._num_units])
+        gates = tf.matmul(args, kernel)
+        if not self._layer_norm:
+            gates = tf.nn.bias_add(gates, self.add_variable("bias", [4 * self._num_units]))
+        i, j, f, o = tf.split(gates, 4, axis=1)
+        if self._layer_norm:
+            i, j, f, o = (self._norm(gate, scope) for gate, scope in (
+                (i, "input"), (j, "transform"), (f, "forget"), (o, "output")))
+        g = self._activation(j)
+        if not isinstance(self._keep_prob, float) or self._keep_prob < 1:
+            g = tf.nn.dropout(g, rate=1 - self._keep_prob, seed=self._seed)
+        new_c = c * tf.sigmoid(f + self._forget_bias) + tf.sigmoid(i) * g
+        if self._layer_norm:
+            new_c = self._norm(new_c, "state")
+        new_h = self._activation(new_c) * tf.sigmoid(o)
+        return new_h, LSTMStateTuple(new_c, new_h)
+
+
+def _stacked(loop, cells_fw, cells_bw, initial_states_fw, initial_states_bw, scope):
+    """Layer ``k`` runs ``loop`` (a bidirectional loop on the previous layer's outputs) in
+    ``stack_bidirectional_rnn/cell_k``; the final states by layer and direction."""
+    if not cells_fw or not cells_bw:
+        raise ValueError("Must specify at least one fw cell and one bw cell for "
+                         "BidirectionalRNN.")
+    if len(cells_fw) != len(cells_bw):
+        raise ValueError("Forward and Backward cells must have the same depth.")
+    for given in (initial_states_fw, initial_states_bw):
+        if given is not None and len(given) != len(cells_fw):
+            raise ValueError("Initial states must be a list with one state per cell.")
+    states_fw, states_bw = [], []
+    with v1.variable_scope(scope or "stack_bidirectional_rnn"):
+        for k, (cell_fw, cell_bw) in enumerate(zip(cells_fw, cells_bw)):
+            with v1.variable_scope(f"cell_{k}"):
+                state_fw, state_bw = loop(
+                    cell_fw, cell_bw, initial_states_fw[k] if initial_states_fw else None,
+                    initial_states_bw[k] if initial_states_bw else None)
+            states_fw.append(state_fw)
+            states_bw.append(state_bw)
+    return tuple(states_fw), tuple(states_bw)
+
+
+def stack_bidirectional_dynamic_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                                    initial_states_bw=None, dtype=None, sequence_length=None,
+                                    parallel_iterations=None, time_major=False, scope=None,
+                                    swap_memory=False):
+    """Bidirectional layers stacked, each fed the previous layer's concatenated forward and
+    backward outputs; returns ``(outputs, states_fw, states_bw)``."""
+    layer = [inputs]
+
+    def loop(cell_fw, cell_bw, state_fw, state_bw):
+        (out_fw, out_bw), states = bidirectional_dynamic_rnn(
+            cell_fw, cell_bw, layer[0], initial_state_fw=state_fw, initial_state_bw=state_bw,
+            sequence_length=sequence_length, parallel_iterations=parallel_iterations,
+            dtype=dtype, swap_memory=swap_memory, time_major=time_major)
+        layer[0] = tf.concat([out_fw, out_bw], 2)
+        return states
+
+    states_fw, states_bw = _stacked(loop, cells_fw, cells_bw, initial_states_fw,
+                                    initial_states_bw, scope)
+    return layer[0], states_fw, states_bw
+
+
+def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
+                            initial_states_bw=None, dtype=None, sequence_length=None,
+                            scope=None):
+    """``stack_bidirectional_dynamic_rnn`` over a list of steps (``static_bidirectional_rnn``
+    per layer)."""
+    if not inputs:
+        raise ValueError("inputs must not be empty")
+    layer = [inputs]
+
+    def loop(cell_fw, cell_bw, state_fw, state_bw):
+        layer[0], state_fw, state_bw = static_bidirectional_rnn(
+            cell_fw, cell_bw, layer[0], state_fw, state_bw, dtype,
+            sequence_length=sequence_length)
+        return state_fw, state_bw
+
+    states_fw, states_bw = _stacked(loop, cells_fw, cells_bw, initial_states_fw,
+                                    initial_states_bw, scope)
+    return layer[0], states_fw, states_bw
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(not_provided(f"tf.contrib.rnn.{name}"))

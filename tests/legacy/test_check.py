@@ -1,0 +1,97 @@
+"""``graph-cnn legacy --check`` reads the whole program: the script and every module of its own
+it imports, reporting TensorFlow names the layer lacks and library names that moved."""
+
+import json
+
+from conftest import run_cli
+
+
+def _program(folder):
+    """A small TF1 program spread over a script, two modules and a package, as char-rnn and
+    DCGAN were."""
+    (folder / "pkg").mkdir(parents=True)
+    (folder / "main.py").write_text(
+        "import numpy as np\n"
+        "from utils import *\n"
+        "import model\n"
+        "from pkg import layers\n"
+        "from sklearn.manifold import TSNE\n"
+        "x = np.infty\n"
+        "t = TSNE(n_iter=300)\n"
+        "y = tf.placeholder(tf.float32)\n"            # tf comes from utils' import *
+        "z = tf.no_such_op(y)\n")
+    (folder / "utils.py").write_text(
+        "import tensorflow as tf\nimport scipy.misc\n"
+        "from sklearn.preprocessing import Imputer\n\n\n"
+        "def load(path):\n"
+        "    return scipy.misc.imresize(scipy.misc.imread(path), 0.5)\n")
+    (folder / "model.py").write_text(
+        "import tensorflow as tf\nimport numpy as np\n\n\n"
+        "def build():\n"
+        "    return tf.contrib.factorization.KMeans, np.float_\n")
+    (folder / "pkg" / "__init__.py").write_text("")
+    (folder / "pkg" / "layers.py").write_text("from . import helpers\n")
+    (folder / "pkg" / "helpers.py").write_text(
+        "import matplotlib.pyplot as plt\n\n\n"
+        "def show(fig):\n"
+        "    fig.canvas.set_window_title('x')\n"
+        "    plt.hist([1], normed=True)\n"
+        "    return plt.cm.get_cmap('jet')\n")
+    (folder / "unused.py").write_text("import tensorflow as tf\ntf.contrib.lite\n")
+
+
+def test_check_reads_the_scripts_own_modules_and_reports_drift_with_file_and_line(tmp_path):
+    _program(tmp_path / "prog")
+    result = run_cli("legacy", "--check", tmp_path / "prog" / "main.py")
+    assert result.returncode == 1, result.stderr[-2000:]
+    prog = tmp_path / "prog"
+    provided = "provided by the runner:"
+    misc = "graph_cnn's copy of SciPy 1.1's on Pillow (removed in SciPy 1.2)"
+    missing = "is not provided by graph_cnn's TF1 layer"
+    imputer = (f"sklearn.preprocessing.Imputer is not in the installed sklearn "
+               f"{_version('sklearn')} and the runner does not provide it; use "
+               "sklearn.impute.SimpleImputer")
+    assert result.stdout.splitlines() == [
+        f"{prog}/main.py:6: {provided} np.infty -> np.inf (removed in NumPy 2.0)",
+        (f"{prog}/main.py:7: {provided} TSNE(n_iter=) -> TSNE(max_iter=) (removed in "
+         "scikit-learn 1.7)"),
+        f"{prog}/main.py:9: tf.no_such_op {missing}",
+        f"{prog}/utils.py:3: {imputer}",
+        f"{prog}/utils.py:7: {provided} scipy.misc.imread -> {misc}",
+        f"{prog}/utils.py:7: {provided} scipy.misc.imresize -> {misc}",
+        f"{prog}/model.py:6: {provided} np.float_ -> np.float64 (removed in NumPy 2.0)",
+        f"{prog}/model.py:6: tf.contrib.factorization {missing}",
+        (f"{prog}/pkg/helpers.py:5: {provided} .set_window_title -> "
+         "canvas.manager.set_window_title (removed in matplotlib 3.6)"),
+        (f"{prog}/pkg/helpers.py:6: {provided} hist(normed=) -> hist(density=) (removed in "
+         "Matplotlib 3.1)"),
+        (f"{prog}/pkg/helpers.py:7: {provided} matplotlib.cm.get_cmap -> "
+         "matplotlib.colormaps[name] (removed in Matplotlib 3.9)"),
+        ("3 of the names the program main.py starts uses are not provided; it would stop at "
+         "the first of them (8 library names given back by the runner)"),
+    ]  # unused.py is not read
+
+
+def test_a_notebook_is_checked_with_the_modules_beside_it(tmp_path):
+    import nbformat
+
+    (tmp_path / "helpers.py").write_text("import numpy as np\nBIG = np.Inf\n")
+    notebook = tmp_path / "lab.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# lab"),
+        nbformat.v4.new_code_cell("%matplotlib inline\nimport tensorflow as tf\nimport helpers"),
+        nbformat.v4.new_code_cell("x = tf.placeholder(tf.float32)\nprint(helpers.BIG)")]),
+        notebook)
+    result = run_cli("legacy", "--check", notebook)
+    assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        f"{tmp_path}/helpers.py:2: provided by the runner: np.Inf -> np.inf (removed in NumPy 2.0)",
+        ("lab.ipynb: all 3 TensorFlow names its program uses are provided (1 library name "
+         "given back by the runner)")]
+    assert json.loads(notebook.read_text())["cells"][0]["cell_type"] == "markdown"
+
+
+def _version(name):
+    import importlib
+
+    return importlib.import_module(name).__version__
