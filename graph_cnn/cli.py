@@ -26,6 +26,12 @@ def cmd_legacy(args):
         lines, code = check.report(args.script)
         print("\n".join(lines))
         return code
+    if args.diff:
+        from graph_cnn.legacy import diff
+        return diff.main(**_diff_options(args))
+    if args.against or args.runs != 1 or args.json or args.markdown or args.test_size:
+        raise GraphCnnError("--against, --runs, --test-size, --json and --markdown go with "
+                            "--diff")
     return runner.run(args.script, args.args, data_dir=args.data_dir, verbose=args.verbose)
 
 
@@ -271,7 +277,7 @@ def _command(sub, name, summary, example, func, tensorflow=True, description="",
     parser = sub.add_parser(name, help=summary, description=textwrap.fill(description, 79),
                             epilog="example:\n  " + example,
                             formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.set_defaults(func=func, tensorflow=tensorflow, check=check)
+    parser.set_defaults(func=func, tensorflow=tensorflow, precheck=check)
     if tensorflow or verbose:
         _add_verbose(parser, ray=name == "reproduce")
     return parser
@@ -285,7 +291,7 @@ def _add_run_folder(parser, required=True):
                         help="a run folder written by 'graph-cnn reproduce'" + (
                             "" if required else " (default: the best run under ./runs, full "
                                                 "budgets first)"))
-    parser.set_defaults(check=_check_run_folder)
+    parser.set_defaults(precheck=_check_run_folder)
 
 
 def _check_run_folder(args):
@@ -293,6 +299,36 @@ def _check_run_folder(args):
 
     if args.run is not None:
         runs.check_run_folder(args.run)
+
+
+def _add_diff_arguments(parser):
+    """The options of ``legacy --diff``."""
+    parser.add_argument("--against", metavar="PATH",
+                        help="with --diff and a script: what it printed in the saved run (a "
+                             "log, a README excerpt, a comment block)")
+    parser.add_argument("--runs", type=int, default=1, metavar="N",
+                        help="with --diff: run it N times and judge each figure against their "
+                             "spread")
+    parser.add_argument("--test-size", type=int, metavar="N",
+                        help="with --diff: accuracies printed without their count, on lines "
+                             "naming no training, batch or validation set, are over N examples "
+                             "(the test set; their binomial term)")
+    parser.add_argument("--json", metavar="PATH", help="with --diff: write the report as JSON")
+    parser.add_argument("--markdown", metavar="PATH",
+                        help="with --diff: write the report as Markdown")
+
+
+def _diff_options(args):
+    """``legacy --diff``'s options, which may also follow SCRIPT (``--diff old.py --against
+    LOG``); the script's own arguments are the rest, or all after ``--``."""
+    cut = args.args.index("--") if "--" in args.args else len(args.args)
+    ours, theirs = args.args[:cut], args.args[cut + 1:]
+    parser = argparse.ArgumentParser(prog="graph-cnn legacy --diff", add_help=False)
+    _add_diff_arguments(parser)
+    args, rest = parser.parse_known_args(ours, namespace=args)
+    return {"path": args.script, "runs": args.runs, "against": args.against,
+            "args": [*rest, *theirs], "data_dir": args.data_dir, "test_size": args.test_size,
+            "json_path": args.json, "markdown_path": args.markdown}
 
 
 def build_parser():
@@ -328,6 +364,11 @@ def build_parser():
                         "and list each TensorFlow name graph_cnn does not provide and each "
                         "NumPy/SciPy/scikit-learn/matplotlib name that moved, with file and "
                         "line (exit 0 when nothing would stop it)")
+    p.add_argument("--diff", action="store_true",
+                   help="run it and match every printed figure to its saved outputs (a "
+                        "notebook's own, a script's --against PATH), judged as compare judges; "
+                        "exit 1 when one differs")
+    _add_diff_arguments(p)
     p.add_argument("script", metavar="SCRIPT", help="the TF1 Python script or Jupyter notebook")
     p.add_argument("args", nargs=argparse.REMAINDER, metavar="ARG",
                    help="arguments passed to the script")
@@ -449,8 +490,8 @@ def _dispatch(func, args, prog="graph-cnn"):
     debug = getattr(args, "debug", False) or os.environ.get("GRAPH_CNN_DEBUG", "0") not in (
         "", "0")
     try:
-        if getattr(args, "check", None):
-            args.check(args)
+        if getattr(args, "precheck", None):  # arguments refused before TensorFlow loads
+            args.precheck(args)
         if getattr(args, "tensorflow", True):
             from graph_cnn import quiet
             quiet.import_tensorflow(verbose=getattr(args, "verbose", False))

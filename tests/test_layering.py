@@ -21,7 +21,7 @@ BELOW["verify"] = BELOW["tools"] | {"legacy"}
 BELOW["entry"] = set(BELOW) | {"verify", "tools"}
 BELOW["moved"] = BELOW["entry"] | {"entry"}
 TOP_LEVEL = {"__init__": "base", "errors": "base", "fileio": "base", "_moved": "base",
-             "lazy": "base", "quiet": "base", "cli": "entry", "__main__": "entry"}
+             "lazy": "base", "quiet": "base", "stats": "base", "cli": "entry", "__main__": "entry"}
 MOVED = {"tf1", "layers", "contrib_layers", "input_data", "mldata", "mnist"}
 
 

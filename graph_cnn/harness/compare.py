@@ -1,14 +1,13 @@
 """The diff: what each article reported against what its pipeline measures, over seeds.
 
 A figure is "reproduced" when |mean - reported| <= 2 sqrt(sd^2 + p(1-p)/n), sd the spread over
-seeds and n the examples the figure is measured on (ARTICLES.md's rule; losses have no binomial
-term). Figures are read at the epoch or step the article names, else at the end of training.
-Quick budgets are smoke tests: their figures are shown, never judged, and claims wait for full
-runs. A single run has no spread: its sd is None, shown as the mean alone.
+seeds and n the examples the figure is measured on (ARTICLES.md's rule, :mod:`graph_cnn.stats`;
+losses have no binomial term). Figures are read at the epoch or step the article names, else at
+the end of training. Quick budgets are smoke tests: their figures are shown, never judged, and
+claims wait for full runs. A single run has no spread: its sd is None, shown as the mean alone.
 """
 
 import collections
-import math
 import os
 import re
 import sys
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from graph_cnn import fileio
+from graph_cnn import fileio, stats
 from graph_cnn.errors import GraphCnnError
 from graph_cnn.harness import results as results_lib
 from graph_cnn.harness import runs as runs_lib
@@ -41,15 +40,14 @@ def measured(results, metric, at=None):
 
 
 def verdict(reported, values, metric, n_examples=None):
-    """(mean, sd, n, tolerance, verdict) for ``values`` measured over seeds (sd None for one)."""
-    if len(values) == 0:
+    """(mean, sd, n, tolerance, verdict) for ``values`` measured over seeds
+    (:func:`graph_cnn.stats.judge`; sd None for a single run)."""
+    judged = stats.judge(reported, values, n_examples or N_EVAL.get(metric))
+    if judged is None:
         return None, None, 0, None, "not run"
-    mean, sd = _mean_sd(values)
-    n_eval = n_examples or N_EVAL.get(metric)
-    binomial = reported * (1 - reported) / n_eval if n_eval and 0 <= reported <= 1 else 0.0
-    tolerance = 2 * math.sqrt((sd or 0.0) ** 2 + binomial)
-    word = "reproduced" if abs(mean - reported) <= tolerance else "not reproduced"
-    return mean, sd, len(values), tolerance, word
+    mean, sd, tolerance, reproduced = judged
+    return (mean, sd if len(values) > 1 else None, len(values), tolerance,
+            "reproduced" if reproduced else "not reproduced")
 
 
 def first_epoch_reaching(result, threshold, metric="test_acc"):
