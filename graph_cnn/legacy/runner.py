@@ -166,7 +166,6 @@ class _TF1Module(types.ModuleType):
         super().__init__("tensorflow", tf1.__doc__)
         self.__path__ = list(real_tf.__path__)
         self.__file__ = real_tf.__file__
-        self.__version__ = tf1.__version__  # printed by many notebooks' first cells
         self._tf1 = tf1
         if not real_tf.config.list_physical_devices("GPU"):
             self.Session = _soft_placement(tf1.Session)
