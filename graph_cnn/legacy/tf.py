@@ -65,3 +65,17 @@ def __getattr__(name):
 
 def __dir__():
     return sorted(set(dir(_tf1)) | {"contrib", "estimator", "__version__", "VERSION"})
+
+
+# TF 1.15 names that today's tf.compat.v1 lacks (graph_cnn.legacy.coverage lists what is left).
+def _experimental_list_devices():
+    """TF 1.15's ``tf.config.experimental_list_devices()``: the full names of this process's
+    devices, ``/job:localhost/replica:0/task:0/device:CPU:0`` ... (Keras 2.2's backend looked for
+    GPUs in it). Not emulated: the ``XLA_CPU``/``XLA_GPU`` devices 1.15 also listed."""
+    import tensorflow
+
+    return [f"/job:localhost/replica:0/task:0{device.name}"
+            for device in tensorflow.config.list_logical_devices()]
+
+
+config = Namespace("tf.config", {"experimental_list_devices": _experimental_list_devices}, _tf1.config)
