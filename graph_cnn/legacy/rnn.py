@@ -401,7 +401,28 @@ def _default_dropout_state_filter_visitor(substate):
     return not isinstance(substate, tf.TensorArray)
 
 
-class DropoutWrapper(RNNCell):
+class _Wraps:
+    """A wrapper's sizes and zero state: the wrapped cell's (``self._cell``)."""
+
+    @property
+    def wrapped_cell(self):
+        return self._cell
+
+    @property
+    def state_size(self):
+        return self._cell.state_size
+
+    @property
+    def output_size(self):
+        return self._cell.output_size
+
+    def zero_state(self, batch_size, dtype):
+        """The wrapped cell's zero state."""
+        with v1.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
+            return self._cell.zero_state(batch_size, dtype)
+
+
+class DropoutWrapper(_Wraps, RNNCell):
     """Dropout on a cell's inputs, outputs and (except an LSTM's ``c``) new state. Keep
     probabilities may be tensors, such as a placeholder fed 1.0 for testing. The wrapper has no
     scope of its own: the wrapped cell's variables are named as without it."""
@@ -435,23 +456,6 @@ class DropoutWrapper(RNNCell):
                     raise ValueError(f"Parameter {attribute} must be between 0 and 1: "
                                      f"{constant}")
                 setattr(self, "_" + attribute, float(constant))
-
-    @property
-    def wrapped_cell(self):
-        return self._cell
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        """The wrapped cell's zero state."""
-        with v1.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
-            return self._cell.zero_state(batch_size, dtype)
 
     def _gen_seed(self, salt_prefix, index):
         if self._seed is None:
@@ -492,7 +496,7 @@ class DropoutWrapper(RNNCell):
         return self._cell.variables
 
 
-class _Wrapper(RNNCell):
+class _Wrapper(_Wraps, RNNCell):
     """A cell around ``cell``: its sizes and zero state, its variables after the wrapper's own.
     A wrapper with a scope of its own (TF1's ``core_rnn_cell`` ones) runs ``cell`` inside it."""
 
@@ -501,23 +505,6 @@ class _Wrapper(RNNCell):
         if not callable(cell) or not hasattr(cell, "state_size"):
             raise TypeError(f"The parameter cell is not an RNNCell: {cell!r}")
         self._cell = cell
-
-    @property
-    def wrapped_cell(self):
-        return self._cell
-
-    @property
-    def state_size(self):
-        return self._cell.state_size
-
-    @property
-    def output_size(self):
-        return self._cell.output_size
-
-    def zero_state(self, batch_size, dtype):
-        """The wrapped cell's zero state."""
-        with v1.name_scope(type(self).__name__ + "ZeroState", values=[batch_size]):
-            return self._cell.zero_state(batch_size, dtype)
 
     @property
     def variables(self):

@@ -102,6 +102,17 @@ def _check_projection(output_projection, num_symbols, dtype):
     return weights, biases
 
 
+def _embedded_decoder_inputs(decoder_inputs, num_symbols, embedding_size, output_projection,
+                             feed_previous, update_embedding_for_previous, dtype):
+    """The decoder's ``embedding`` variable (in the open scope), its embedded inputs, and the
+    loop function feeding back the embedded argmax when ``feed_previous``."""
+    output_projection = _check_projection(output_projection, num_symbols, dtype)
+    embedding = v1.get_variable("embedding", [num_symbols, embedding_size])
+    loop_function = _extract_argmax_and_embed(
+        embedding, output_projection, update_embedding_for_previous) if feed_previous else None
+    return [tf.nn.embedding_lookup(embedding, i) for i in decoder_inputs], loop_function
+
+
 def embedding_rnn_decoder(decoder_inputs, initial_state, cell, num_symbols, embedding_size,
                           output_projection=None, feed_previous=False,
                           update_embedding_for_previous=True, scope=None):
@@ -109,12 +120,9 @@ def embedding_rnn_decoder(decoder_inputs, initial_state, cell, num_symbols, embe
     (scope ``embedding_rnn_decoder``); ``feed_previous`` feeds back the embedded argmax of
     each output (through ``output_projection`` when given)."""
     with v1.variable_scope(scope or "embedding_rnn_decoder") as opened:
-        output_projection = _check_projection(output_projection, num_symbols, opened.dtype)
-        embedding = v1.get_variable("embedding", [num_symbols, embedding_size])
-        loop_function = _extract_argmax_and_embed(
-            embedding, output_projection, update_embedding_for_previous) if feed_previous \
-            else None
-        embedded = [tf.nn.embedding_lookup(embedding, i) for i in decoder_inputs]
+        embedded, loop_function = _embedded_decoder_inputs(
+            decoder_inputs, num_symbols, embedding_size, output_projection, feed_previous,
+            update_embedding_for_previous, opened.dtype)
         return rnn_decoder(embedded, initial_state, cell, loop_function=loop_function)
 
 
@@ -237,12 +245,9 @@ def embedding_attention_decoder(decoder_inputs, initial_state, attention_states,
     ``embedding_attention_decoder``), feeding back its argmax when ``feed_previous``."""
     output_size = output_size or cell.output_size
     with v1.variable_scope(scope or "embedding_attention_decoder", dtype=dtype) as opened:
-        output_projection = _check_projection(output_projection, num_symbols, opened.dtype)
-        embedding = v1.get_variable("embedding", [num_symbols, embedding_size])
-        loop_function = _extract_argmax_and_embed(
-            embedding, output_projection, update_embedding_for_previous) if feed_previous \
-            else None
-        embedded = [tf.nn.embedding_lookup(embedding, i) for i in decoder_inputs]
+        embedded, loop_function = _embedded_decoder_inputs(
+            decoder_inputs, num_symbols, embedding_size, output_projection, feed_previous,
+            update_embedding_for_previous, opened.dtype)
         return attention_decoder(embedded, initial_state, attention_states, cell,
                                  output_size=output_size, num_heads=num_heads,
                                  loop_function=loop_function,
