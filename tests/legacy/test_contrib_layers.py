@@ -283,3 +283,21 @@ def test_batch_norm_arguments_beyond_the_mnist_ones(graph):
     assert p == pytest.approx(2.0)  # gamma starts at ones: 4 / 2
     with pytest.raises(NotImplementedError, match="renorm, zero_debias_moving_mean"):
         layers.batch_norm(x, renorm=True, zero_debias_moving_mean=True)
+
+
+def test_bias_add_names_collections_values_and_channel_axis(graph):
+    x = tf.constant(np.arange(24, dtype=np.float32).reshape(2, 3, 2, 2))
+    nhwc = layers.bias_add(x, activation_fn=tf.nn.relu,
+                           initializer=tf.constant_initializer([-100.0, 1.0]),
+                           variables_collections=["mine"])
+    nchw = layers.bias_add(x, initializer=tf.constant_initializer([1.0, 2.0, 3.0]),
+                           data_format="NCHW", scope="by_channel")
+    assert names(tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)) == [
+        "BiasAdd/biases", "by_channel/biases"]
+    assert names(tf.get_collection("mine")) == ["BiasAdd/biases"]
+    got_nhwc, got_nchw = run(nhwc, nchw)
+    value = np.arange(24, dtype=np.float32).reshape(2, 3, 2, 2)
+    np.testing.assert_allclose(got_nhwc, np.maximum(value + [-100.0, 1.0], 0))
+    np.testing.assert_allclose(got_nchw, value + np.array([1.0, 2.0, 3.0])[:, None, None])
+    with pytest.raises(ValueError, match="NCHW only supports 4D"):
+        layers.bias_add(tf.zeros([2, 3, 4]), data_format="NCHW")

@@ -257,6 +257,32 @@ def _weights_layer(arguments, default_name, shape, op):
 
 
 @add_arg_scope
+def bias_add(inputs, activation_fn=None, initializer=v1.zeros_initializer(), regularizer=None,
+             reuse=None, variables_collections=None, outputs_collections=None, trainable=True,
+             data_format="NHWC", scope=None):
+    """contrib's ``bias_add``: a ``biases`` variable (zeros) over the channel axis (the last, or
+    the second for ``NCHW``) in scope ``scope`` or ``BiasAdd``, added, then the activation."""
+    inputs = tf.convert_to_tensor(inputs)
+    if inputs.shape.rank is None:
+        raise ValueError("Dims of shape must be known but is None")
+    if data_format == "NCHW" and inputs.shape.rank not in (2, 4):
+        raise ValueError("Data format NCHW only supports 4D Tensor")
+    channels = inputs.shape[1 if data_format == "NCHW" else -1]
+    if channels is None:
+        raise ValueError("`C` dimension must be known but is None")
+    with v1.variable_scope(scope, default_name="BiasAdd", values=[inputs], reuse=reuse,
+                           custom_getter=_model_variable_getter()):
+        biases = v1.get_variable("biases", [channels], dtype=inputs.dtype.base_dtype,
+                                 initializer=initializer, regularizer=regularizer,
+                                 trainable=trainable)
+        _add_variable_to_collections(biases, variables_collections, "biases")
+        outputs = tf.nn.bias_add(inputs, biases, data_format=data_format)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect(outputs, outputs_collections)
+
+
+@add_arg_scope
 def fully_connected(inputs, num_outputs, activation_fn=tf.nn.relu, normalizer_fn=None,
                     normalizer_params=None, weights_initializer=None, weights_regularizer=None,
                     biases_initializer=v1.zeros_initializer(), biases_regularizer=None,
