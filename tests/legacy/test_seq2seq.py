@@ -416,11 +416,11 @@ def test_tf1_import_forms_resolve_through_the_runner(tmp_path):
         "    print(out.rnn_output.shape, sess.run(loss), sess.run(lengths), proj.output_size,\n"
         "          legacy_seq2seq.rnn_decoder is tf.nn.seq2seq.rnn_decoder,\n"
         "          cudnn_rnn.CudnnGRU(1, 3).num_dirs, flush=True)\n"
-        "seq2seq.ScheduledEmbeddingTrainingHelper\n")
+        "seq2seq.ScheduledOutputTrainingHelper\n")
     result = run_cli("legacy", script, timeout=300)
     assert result.returncode == 1, result.stderr[-2000:]
     assert "(2, ?, 5) 1.3862944 [3 3] 4 True 1" in result.stdout
-    assert "tf.contrib.seq2seq.ScheduledEmbeddingTrainingHelper is not provided" in \
+    assert "tf.contrib.seq2seq.ScheduledOutputTrainingHelper is not provided" in \
         result.stderr
 
 
