@@ -1,0 +1,61 @@
+"""The tf.contrib names most used by public TF1 code after the basics: ``layer_norm``,
+``separable_conv2d``, ``contrib.data``, ``contrib.summary``, ``contrib.training`` and
+``slim.utils``, checked against TF1's documented names, defaults and arithmetic."""
+
+import numpy as np
+import pytest
+
+from graph_cnn.legacy import tf
+from graph_cnn.legacy.contrib import layers, slim
+
+
+def names(variables):
+    return [v.op.name for v in variables]
+
+
+def run(*fetches, feed=None):
+    with tf.Session() as sess:
+        sess.run([tf.global_variables_initializer(), tf.local_variables_initializer()])
+        return sess.run(list(fetches), feed)
+
+
+def test_layer_norm_matches_the_formula_with_tf1_variable_names(graph):
+    x = np.random.default_rng(0).normal(size=(2, 3, 4)).astype(np.float32)
+    y = layers.layer_norm(tf.constant(x), activation_fn=tf.nn.relu)
+    z = layers.layer_norm(tf.constant(x), begin_norm_axis=-1, begin_params_axis=1, center=False,
+                          scope="last")
+    assert names(tf.global_variables()) == ["LayerNorm/beta", "LayerNorm/gamma", "last/gamma"]
+    assert tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)[-1].shape.as_list() == [3, 4]
+    assert tf.global_variables()[0].shape.as_list() == [4]
+    got_y, got_z = run(y, z)
+    mean, var = x.mean(axis=(1, 2), keepdims=True), x.var(axis=(1, 2), keepdims=True)
+    np.testing.assert_allclose(got_y, np.maximum((x - mean) / np.sqrt(var + 1e-12), 0), atol=1e-5)
+    mean, var = x.mean(axis=-1, keepdims=True), x.var(axis=-1, keepdims=True)
+    np.testing.assert_allclose(got_z, (x - mean) / np.sqrt(var + 1e-12), atol=1e-5)
+    with pytest.raises(ValueError, match="begin_norm_axis"):
+        layers.layer_norm(tf.constant(x), begin_norm_axis=3)
+
+
+def test_separable_conv2d_names_shapes_and_depthwise_only(graph):
+    x = tf.constant(np.random.default_rng(1).normal(size=(1, 5, 5, 2)).astype(np.float32))
+    full = slim.separable_conv2d(x, 6, [3, 3], depth_multiplier=2, activation_fn=None)
+    depth = slim.separable_conv2d(x, None, 3, stride=2, activation_fn=None)
+    shapes = {v.op.name: v.shape.as_list() for v in tf.get_collection(tf.GraphKeys.MODEL_VARIABLES)}
+    assert shapes == {"SeparableConv2d/depthwise_weights": [3, 3, 2, 2],
+                      "SeparableConv2d/pointwise_weights": [1, 1, 4, 6],
+                      "SeparableConv2d/biases": [6],
+                      "SeparableConv2d_1/depthwise_weights": [3, 3, 2, 1],
+                      "SeparableConv2d_1/biases": [2]}
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got_full, got_depth, dw, pw, dw1 = sess.run(
+            [full, depth, "SeparableConv2d/depthwise_weights:0",
+             "SeparableConv2d/pointwise_weights:0", "SeparableConv2d_1/depthwise_weights:0"])
+        xs = sess.run(x)
+    assert got_full.shape == (1, 5, 5, 6) and got_depth.shape == (1, 3, 3, 2)
+    # centre pixel by hand: depthwise 3x3 window per channel, then the 1x1 pointwise mix
+    window = xs[0, 1:4, 1:4, :]
+    per_channel = np.einsum("hwc,hwcm->cm", window, dw).reshape(-1)
+    np.testing.assert_allclose(got_full[0, 2, 2], per_channel @ pw[0, 0], rtol=1e-4, atol=1e-5)
+    np.testing.assert_allclose(got_depth[0, 1, 1], np.einsum("hwc,hwc->c", window, dw1[..., 0]),
+                               rtol=1e-4, atol=1e-5)
