@@ -59,3 +59,36 @@ def test_separable_conv2d_names_shapes_and_depthwise_only(graph):
     np.testing.assert_allclose(got_full[0, 2, 2], per_channel @ pw[0, 0], rtol=1e-4, atol=1e-5)
     np.testing.assert_allclose(got_depth[0, 1, 1], np.einsum("hwc,hwc->c", window, dw1[..., 0]),
                                rtol=1e-4, atol=1e-5)
+
+
+def elements(dataset):
+    nxt = tf.data.make_one_shot_iterator(dataset).get_next()
+    out = []
+    with tf.Session() as sess:
+        while True:
+            try:
+                out.append(sess.run(nxt))
+            except tf.errors.OutOfRangeError:
+                return out
+
+
+def test_contrib_data_transformations(graph):
+    from graph_cnn.legacy.contrib import data
+
+    ds = tf.data.Dataset.range(7)
+    batches = elements(ds.apply(data.map_and_batch(lambda x: x * 2, 3,
+                                                   num_parallel_calls=data.AUTOTUNE)))
+    assert [b.tolist() for b in batches] == [[0, 2, 4], [6, 8, 10], [12]]
+    assert [b.tolist() for b in elements(ds.apply(data.batch_and_drop_remainder(3)))] == [
+        [0, 1, 2], [3, 4, 5]]
+    nested = tf.data.Dataset.range(3).apply(data.parallel_interleave(
+        lambda x: tf.data.Dataset.from_tensors(x).repeat(2), cycle_length=2))
+    assert elements(nested) == [0, 1, 0, 1, 2, 2]  # cycles through 2 inputs, 1 at a time
+    sloppy = tf.data.Dataset.range(3).apply(data.sloppy_interleave(
+        lambda x: tf.data.Dataset.from_tensors(x).repeat(2), cycle_length=2))
+    assert sorted(elements(sloppy)) == [0, 0, 1, 1, 2, 2]
+    shuffled = elements(ds.apply(data.shuffle_and_repeat(7, count=2, seed=1)))
+    assert sorted(shuffled) == sorted(list(range(7)) * 2)
+    padded = ds.map(lambda x: tf.fill([x], x)).apply(
+        data.padded_batch_and_drop_remainder(2, [None]))
+    assert [b.shape for b in elements(padded)] == [(2, 1), (2, 3), (2, 5)]
