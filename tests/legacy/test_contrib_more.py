@@ -92,3 +92,34 @@ def test_contrib_data_transformations(graph):
     padded = ds.map(lambda x: tf.fill([x], x)).apply(
         data.padded_batch_and_drop_remainder(2, [None]))
     assert [b.shape for b in elements(padded)] == [(2, 1), (2, 3), (2, 5)]
+
+
+def test_contrib_summary_writes_events_in_graph_mode(graph, tmp_path):
+    import tensorflow as real_tf
+
+    from graph_cnn.legacy.contrib import summary
+
+    step = tf.train.get_or_create_global_step()
+    writer = summary.create_file_writer(str(tmp_path), flush_millis=1000)
+    with writer.as_default(), summary.always_record_summaries():
+        summary.scalar("loss", 2.5, family="train")
+        summary.histogram("w", tf.constant([1.0, 2.0, 3.0]))
+        summary.image("img", tf.zeros([1, 4, 4, 1]))
+    with writer.as_default(), summary.record_summaries_every_n_global_steps(2):
+        summary.scalar("sparse", tf.cast(step, tf.float32))
+    bump = tf.assign_add(step, 1)
+    assert len(summary.all_summary_ops()) == 4
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        with writer.as_default():  # as in TF1, initialize needs a default writer
+            summary.initialize(graph=graph, session=sess)
+        for _ in range(3):
+            sess.run(summary.all_summary_ops())
+            sess.run(bump)
+        sess.run(summary.flush(writer=writer))
+    events = [e for f in tmp_path.iterdir() for e in tf.train.summary_iterator(str(f))]
+    values = [(e.step, v.tag, v) for e in events for v in e.summary.value]
+    losses = [(s, real_tf.make_ndarray(v.tensor)) for s, tag, v in values if tag == "train/loss"]
+    assert losses == [(0, 2.5), (1, 2.5), (2, 2.5)]
+    assert [s for s, tag, _ in values if tag == "sparse"] == [0, 2]
+    assert {tag for _, tag, _ in values} == {"train/loss", "w", "img", "sparse"}
