@@ -123,3 +123,42 @@ def test_contrib_summary_writes_events_in_graph_mode(graph, tmp_path):
     assert losses == [(0, 2.5), (1, 2.5), (2, 2.5)]
     assert [s for s, tag, _ in values if tag == "sparse"] == [0, 2]
     assert {tag for _, tag, _ in values} == {"train/loss", "w", "img", "sparse"}
+
+
+def test_hparams_behave_as_tf1_documented():
+    from graph_cnn.legacy.contrib.training import HParams
+
+    hp = HParams(learning_rate=0.1, num_hidden_units=100, activations=["relu", "tanh"],
+                 use_bias=True, name_="x")
+    assert hp.learning_rate == 0.1 and hp.num_hidden_units == 100 and "use_bias" in hp
+    assert hp.parse("learning_rate=0.3,activations=[sigmoid, relu],use_bias=false") is hp
+    assert (hp.learning_rate, hp.activations, hp.use_bias) == (0.3, ["sigmoid", "relu"], False)
+    hp.set_hparam("learning_rate", 1)  # an int for a float is fine, and becomes a float
+    assert isinstance(hp.learning_rate, float)
+    for bad in ("num_hidden_units=0.5", "use_bias=1", "nope=1", "num_hidden_units=[1,2]",
+                "learning_rate=0.1,learning_rate=0.2", "=3"):
+        with pytest.raises(ValueError):
+            hp.parse(bad)
+    with pytest.raises(ValueError, match="reserved"):
+        hp.add_hparam("values", 1)
+    with pytest.raises(KeyError):
+        hp.set_hparam("missing", 1)
+    hp.add_hparam("layers", [64, 32])
+    other = HParams(**{k: v for k, v in hp.values().items()})
+    other.parse_json(hp.override_from_dict({"layers": [8]}).to_json())
+    assert other.values() == hp.values() and other.layers == [8]
+    assert hp.get("missing", 3) == 3 and hp.get("layers") == [8]
+    hp.del_hparam("layers")
+    assert "layers" not in hp and not hasattr(hp, "layers")
+    assert repr(HParams(b=2, a=1)) == "HParams([('a', 1), ('b', 2)])"
+
+
+def test_checkpoints_iterator_yields_the_newest_checkpoint(graph, tmp_path):
+    from graph_cnn.legacy.contrib import training
+
+    tf.Variable(1.0, name="v")
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        path = tf.train.Saver().save(sess, str(tmp_path / "model"), global_step=3)
+    got = list(training.checkpoints_iterator(str(tmp_path), timeout=0.1))
+    assert got == [path]
