@@ -162,3 +162,30 @@ def test_checkpoints_iterator_yields_the_newest_checkpoint(graph, tmp_path):
         path = tf.train.Saver().save(sess, str(tmp_path / "model"), global_step=3)
     got = list(training.checkpoints_iterator(str(tmp_path), timeout=0.1))
     assert got == [path]
+
+
+def test_slim_utils_end_points_and_shape_helpers(graph):
+    utils = slim.utils
+    collection = "end_points"
+    net = utils.collect_named_outputs([collection], "net/conv1/", tf.zeros([2, 5, 5, 3]))
+    plain = tf.add_n([tf.ones([1])], name="plain")
+    tf.add_to_collection(collection, plain)
+    end_points = utils.convert_collection_to_dict(collection, clear_collection=True)
+    assert list(end_points) == ["net/conv1", "plain"] and end_points["net/conv1"] is net
+    assert tf.get_collection(collection) == []
+    assert utils.last_dimension(net.shape, min_rank=4) == 3
+    assert utils.first_dimension(net.shape) == 2
+    assert utils.channel_dimension(net.shape, "NCHW") == 5
+    with pytest.raises(ValueError, match="rank of shape must be at least 5"):
+        utils.last_dimension(net.shape, min_rank=5)
+    with pytest.raises(ValueError, match="last dimension"):
+        utils.last_dimension(tf.TensorShape([2, None]))
+    assert utils.two_element_tuple(3) == (3, 3) and utils.two_element_tuple([1, 2]) == (1, 2)
+    assert utils.n_positive_integers(2, 4) == (4, 4)
+    with pytest.raises(ValueError, match="positive integers"):
+        utils.n_positive_integers(2, [1, 0])
+    assert utils.smart_cond(tf.constant(True), lambda: 1, lambda: 2) == 1
+    flag = tf.placeholder(tf.bool, [])
+    with tf.Session() as sess:
+        assert sess.run(utils.smart_cond(flag, lambda: tf.constant(1), lambda: tf.constant(2)),
+                        {flag: False}) == 2

@@ -1,7 +1,7 @@
 """``tf.contrib.slim`` rebuilt on ``tf.compat.v1``: contrib's layers (variable names
 ``Conv/weights``, ``fully_connected/biases`` ...) under ``arg_scope``, slim's variable helpers,
-and the ``losses``, ``learning``, ``metrics``, ``evaluation`` and ``model_analyzer`` modules
-TF1-era slim scripts used::
+and the ``losses``, ``learning``, ``metrics``, ``evaluation``, ``model_analyzer`` and ``utils``
+modules TF1-era slim scripts used::
 
     from graph_cnn.legacy.contrib import slim
 
@@ -16,6 +16,7 @@ from graph_cnn.legacy.contrib.slim import (  # noqa: F401 (slim.losses ...)
     losses,
     metrics,
     model_analyzer,
+    utils,
     variables,
 )
 
