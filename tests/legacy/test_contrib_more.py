@@ -189,3 +189,23 @@ def test_slim_utils_end_points_and_shape_helpers(graph):
     with tf.Session() as sess:
         assert sess.run(utils.smart_cond(flag, lambda: tf.constant(1), lambda: tf.constant(2)),
                         {flag: False}) == 2
+
+
+def test_tf1_module_paths_import_under_the_runner(tmp_path):
+    from conftest import run_cli
+
+    script = tmp_path / "paths.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "from tensorflow.contrib.training.python.training.hparam import HParams\n"
+        "from tensorflow.contrib.training.python.training import evaluation\n"
+        "from tensorflow.contrib.framework.python.ops import arg_scope, variables\n"
+        "from tensorflow.contrib.slim import utils\n"
+        "assert evaluation.checkpoints_iterator is tf.contrib.training.checkpoints_iterator\n"
+        "assert arg_scope is tf.contrib.framework.arg_scope\n"
+        "assert variables.model_variable is tf.contrib.framework.model_variable\n"
+        "print(HParams(a=1).parse('a=2').a, utils.last_dimension(tf.zeros([1, 3]).shape),\n"
+        "      tf.contrib.data.AUTOTUNE, tf.contrib.summary.scalar.__name__)\n")
+    result = run_cli("legacy", script)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == ["2", "3", "-1", "scalar"]
