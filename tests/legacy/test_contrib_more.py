@@ -209,3 +209,10 @@ def test_tf1_module_paths_import_under_the_runner(tmp_path):
     result = run_cli("legacy", script)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-4:] == ["2", "3", "-1", "scalar"]
+
+
+def test_slim_create_global_step_refuses_a_second_one(graph):
+    step = slim.create_global_step()
+    assert step.op.name == "global_step" and slim.get_global_step() is step
+    with pytest.raises(ValueError, match="already exists"):
+        slim.create_global_step()

@@ -58,6 +58,7 @@ summarize_tensor = contrib_layers.summarize_tensor
 summarize_tensors = contrib_layers.summarize_tensors
 
 add_model_variable = variables.add_model_variable
+create_global_step = variables.v1.train.create_global_step  # slim's, from contrib.framework
 assign_from_checkpoint_fn = variables.assign_from_checkpoint_fn
 get_global_step = variables.get_global_step
 get_local_variables = variables.get_local_variables
