@@ -43,6 +43,8 @@ ALIASES = {
     "tensorflow.contrib.seq2seq.python": "graph_cnn.legacy.contrib.seq2seq",
     "tensorflow.contrib.legacy_seq2seq.python": "graph_cnn.legacy.contrib.legacy_seq2seq",
     "tensorflow.contrib.cudnn_rnn.python": "graph_cnn.legacy.contrib.cudnn_rnn",
+    "tensorflow.contrib.training": "graph_cnn.legacy.contrib.training",
+    "tensorflow.contrib.framework": "graph_cnn.legacy.contrib.framework",
     "tensorflow.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.python.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.examples.tutorials.mnist.input_data": "graph_cnn.data.input_data",
@@ -50,10 +52,12 @@ ALIASES = {
 # Whole subtrees whose every module is the target's names (tensorflow.python.estimator.model_fn,
 # .canned.dnn, .inputs.numpy_io ...: each TF1 file's names are among those the package
 # graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them; likewise
-# contrib's rnn_cell, core_rnn_cell, lstm_ops, attention_wrapper, helper, seq2seq ... modules).
+# contrib's rnn_cell, core_rnn_cell, lstm_ops, attention_wrapper, helper, seq2seq ... modules, and
+# training.python.training.hparam, framework.python.ops.arg_scope ...).
 FLAT = ("tensorflow.estimator", "tensorflow.python.estimator", "tensorflow.contrib.rnn.python",
         "tensorflow.contrib.seq2seq.python", "tensorflow.contrib.legacy_seq2seq.python",
-        "tensorflow.contrib.cudnn_rnn.python")
+        "tensorflow.contrib.cudnn_rnn.python", "tensorflow.contrib.training",
+        "tensorflow.contrib.framework")
 CONTRIB = ALIASES["tensorflow.contrib"]
 PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")

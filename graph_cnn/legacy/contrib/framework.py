@@ -19,6 +19,7 @@ from graph_cnn.legacy.contrib.layers import (  # noqa: F401  # noqa: F401
     current_arg_scope,
     has_arg_scope,
 )
+from graph_cnn.legacy.contrib.slim import variables  # noqa: F401  (framework.python.ops.variables)
 from graph_cnn.legacy.contrib.slim.variables import (  # noqa: F401
     add_model_variable,
     assign_from_checkpoint_fn,

@@ -699,5 +699,102 @@ summarize_variables = functools.partial(summarize_collection, v1.GraphKeys.GLOBA
 summarize_weights = functools.partial(summarize_collection, v1.GraphKeys.WEIGHTS)
 summarize_biases = functools.partial(summarize_collection, v1.GraphKeys.BIASES)
 
+def _param(name, shape, dtype, initializer, variables_collections, trainable, regularizer=None):
+    """One layer parameter made under the current scope, filed as ``model_variable`` did."""
+    variable = v1.get_variable(name, shape, dtype=dtype, initializer=initializer,
+                               regularizer=regularizer, trainable=trainable)
+    _add_variable_to_collections(variable, variables_collections, name)
+    return variable
+
+
+@add_arg_scope
+def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
+               variables_collections=None, outputs_collections=None, trainable=True,
+               begin_norm_axis=1, begin_params_axis=-1, scope=None):
+    """contrib's ``layer_norm`` (TF 1.15): moments over axes ``begin_norm_axis``.. end, ``beta``
+    and ``gamma`` shaped like the axes from ``begin_params_axis`` in scope ``LayerNorm``, and
+    TF 1.15's variance epsilon 1e-12."""
+    inputs = tf.convert_to_tensor(inputs)
+    rank = inputs.shape.ndims
+    if rank is None:
+        raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+    begin_norm_axis = begin_norm_axis % rank if begin_norm_axis < 0 else begin_norm_axis
+    begin_params_axis = begin_params_axis % rank if begin_params_axis < 0 else begin_params_axis
+    if begin_norm_axis >= rank or begin_params_axis >= rank:
+        raise ValueError(f"begin_norm_axis ({begin_norm_axis}) and begin_params_axis "
+                         f"({begin_params_axis}) must be < rank(inputs) ({rank})")
+    params_shape = inputs.shape[begin_params_axis:]
+    if not params_shape.is_fully_defined():
+        raise ValueError(f"Inputs {inputs.name}: shape(inputs)[{begin_params_axis}:] is not "
+                         f"fully defined: {params_shape}")
+    dtype = inputs.dtype.base_dtype
+    with v1.variable_scope(scope, default_name="LayerNorm", values=[inputs], reuse=reuse,
+                           custom_getter=_model_variable_getter()):
+        beta = gamma = None
+        if center:
+            beta = _param("beta", params_shape, dtype, v1.zeros_initializer(),
+                          variables_collections, trainable)
+        if scale:
+            gamma = _param("gamma", params_shape, dtype, v1.ones_initializer(),
+                           variables_collections, trainable)
+        mean, variance = tf.nn.moments(inputs, list(range(begin_norm_axis, rank)),
+                                       keepdims=True)
+        outputs = tf.nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
+                                            variance_epsilon=1e-12)
+        outputs.set_shape(inputs.shape)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect(outputs, outputs_collections)
+
+
+@add_arg_scope
+def separable_conv2d(inputs, num_outputs, kernel_size, depth_multiplier=1, stride=1,
+                     padding="SAME", data_format="NHWC", rate=1, activation_fn=tf.nn.relu,
+                     normalizer_fn=None, normalizer_params=None, weights_initializer=None,
+                     pointwise_initializer=None, weights_regularizer=None,
+                     biases_initializer=v1.zeros_initializer(), biases_regularizer=None,
+                     reuse=None, variables_collections=None, outputs_collections=None,
+                     trainable=True, scope=None):
+    """contrib's ``separable_convolution2d`` (NHWC): ``depthwise_weights`` then, unless
+    ``num_outputs`` is None (depthwise only), ``pointwise_weights``, and ``biases`` unless a
+    ``normalizer_fn`` is given, in scope ``SeparableConv2d``; xavier by default."""
+    if data_format not in (None, "NHWC"):
+        raise NotImplementedError("graph_cnn contrib separable_conv2d supports NHWC only")
+    inputs = tf.convert_to_tensor(inputs)
+    dtype = inputs.dtype.base_dtype
+    kh, kw = layers._pair(kernel_size)
+    sh, sw = layers._pair(stride)
+    channels = int(inputs.shape[-1])
+    depthwise_init = weights_initializer or xavier_initializer()
+    with v1.variable_scope(scope, default_name="SeparableConv2d", values=[inputs], reuse=reuse,
+                           custom_getter=_model_variable_getter()):
+        depthwise = _param("depthwise_weights", [kh, kw, channels, depth_multiplier], dtype,
+                           depthwise_init, variables_collections, trainable,
+                           weights_regularizer)
+        strides, pad, dilations = (1, sh, sw, 1), layers._padding(padding), layers._pair(rate)
+        if num_outputs is None:
+            outputs = tf.nn.depthwise_conv2d(inputs, depthwise, strides, pad, dilations=dilations)
+            num_outputs = channels * depth_multiplier
+        else:
+            pointwise = _param("pointwise_weights",
+                               [1, 1, channels * depth_multiplier, num_outputs], dtype,
+                               pointwise_initializer or depthwise_init, variables_collections,
+                               trainable, weights_regularizer)
+            outputs = tf.nn.separable_conv2d(inputs, depthwise, pointwise, strides, pad,
+                                             dilations=dilations)
+        if normalizer_fn is not None:
+            outputs = normalizer_fn(outputs, **(normalizer_params or {}))
+        elif biases_initializer is not None:
+            biases = _param("biases", [num_outputs], dtype, biases_initializer,
+                            variables_collections, trainable, biases_regularizer)
+            outputs = tf.nn.bias_add(outputs, biases)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect(outputs, outputs_collections)
+
+
+separable_convolution2d = separable_conv2d
+
+
 # contrib.layers' feature columns, which the contrib.learn estimators read
 from graph_cnn.legacy.contrib.feature_column import *

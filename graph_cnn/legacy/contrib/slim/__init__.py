@@ -1,7 +1,7 @@
 """``tf.contrib.slim`` rebuilt on ``tf.compat.v1``: contrib's layers (variable names
 ``Conv/weights``, ``fully_connected/biases`` ...) under ``arg_scope``, slim's variable helpers,
-and the ``losses``, ``learning``, ``metrics``, ``evaluation`` and ``model_analyzer`` modules
-TF1-era slim scripts used::
+and the ``losses``, ``learning``, ``metrics``, ``evaluation``, ``model_analyzer`` and ``utils``
+modules TF1-era slim scripts used::
 
     from graph_cnn.legacy.contrib import slim
 
@@ -16,6 +16,7 @@ from graph_cnn.legacy.contrib.slim import (  # noqa: F401 (slim.losses ...)
     losses,
     metrics,
     model_analyzer,
+    utils,
     variables,
 )
 
@@ -34,7 +35,9 @@ flatten = contrib_layers.flatten
 fully_connected = contrib_layers.fully_connected
 max_pool2d = contrib_layers.max_pool2d
 one_hot_encoding = contrib_layers.one_hot_encoding
+layer_norm = contrib_layers.layer_norm
 repeat = contrib_layers.repeat
+separable_conv2d = separable_convolution2d = contrib_layers.separable_conv2d
 softmax = contrib_layers.softmax
 stack = contrib_layers.stack
 
@@ -55,6 +58,7 @@ summarize_tensor = contrib_layers.summarize_tensor
 summarize_tensors = contrib_layers.summarize_tensors
 
 add_model_variable = variables.add_model_variable
+create_global_step = variables.v1.train.create_global_step  # slim's, from contrib.framework
 assign_from_checkpoint_fn = variables.assign_from_checkpoint_fn
 get_global_step = variables.get_global_step
 get_local_variables = variables.get_local_variables
