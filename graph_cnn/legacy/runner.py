@@ -341,9 +341,9 @@ def run(script, args=(), data_dir=None, verbose=False):
     if str(script).endswith(".ipynb"):
         from graph_cnn.legacy import notebook
         return notebook.run(script, data_dir=data_dir, verbose=verbose)
-    from graph_cnn.legacy import check
+    from graph_cnn.legacy.source import source_of
 
-    check.source_of(script)  # a binary, empty or unreadable file: one line naming it
+    source_of(script)  # a binary, empty or unreadable file: one line naming it
     install(verbose=verbose)
     sys.argv = [str(script), *args]
     sys.path.insert(0, os.path.dirname(os.path.abspath(script)))
