@@ -177,7 +177,10 @@ def test_add_arg_scope_on_a_new_function():
 
 
 def _regression(optimizer, **kwargs):
-    """optimize_loss on least squares; returns (losses over the steps, the train tensor)."""
+    """optimize_loss on least squares; returns (losses over the steps, the train tensor). The
+    graph seed fixes the initial weights (unseeded, Ftrl's 30 steps at 0.05 sometimes fell
+    short of the bar)."""
+    tf.set_random_seed(0)
     rng = np.random.RandomState(0)
     inputs = rng.randn(64, 3).astype(np.float32)
     targets = inputs @ np.array([[1.0], [-1.0], [2.0]], np.float32)
