@@ -46,3 +46,22 @@ def run_cli(*args, timeout=600, env=None):
     return subprocess.run([sys.executable, "-m", "graph_cnn", *map(str, args)],
                           capture_output=True, text=True, timeout=timeout, env=full_env,
                           cwd=ROOT)
+
+
+@pytest.fixture(autouse=True)
+def _tensorflow_left_as_found():
+    """A test that installs the legacy runner in this process (``--check``'s reading, the API
+    coverage walk) leaves ``tensorflow`` and the import finders as it found them, so the tests
+    after it import real TensorFlow, not the runner's stand-in."""
+    before = {name: module for name, module in sys.modules.items()
+              if name == "tensorflow" or name.startswith("tensorflow.")}
+    finders = list(sys.meta_path)
+    yield
+    for name in [n for n in sys.modules if n == "tensorflow" or n.startswith("tensorflow.")]:
+        module = sys.modules[name]
+        if name in before:
+            sys.modules[name] = before[name]
+        elif not str(getattr(module, "__file__", "") or "").startswith(
+                str(Path(getattr(before.get("tensorflow"), "__file__", "/nonexistent")).parent)):
+            del sys.modules[name]  # a stand-in the runner made
+    sys.meta_path[:] = finders

@@ -170,6 +170,7 @@ class _TF1Module(types.ModuleType):
         super().__init__("tensorflow", tf1.__doc__)
         self.__path__ = list(real_tf.__path__)
         self.__file__ = real_tf.__file__
+        self.__spec__ = real_tf.__spec__  # importlib.util.find_spec("tensorflow") (torch does)
         self._tf1 = tf1
         if not real_tf.config.list_physical_devices("GPU"):
             self.Session = _soft_placement(tf1.Session)
