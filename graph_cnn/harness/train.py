@@ -312,11 +312,13 @@ class _Checkpoints:
         self.add_events(records)
 
 
-def resume_state(folder, pipeline, budget_name, seed, threads=None, restart=False, log=print):
+def resume_state(folder, pipeline, budget_name, seed, threads=None, restart=False, log=print,
+                 fingerprint=None):
     """The saved state in the resume folder ``folder`` to continue from, or None to start. A
     damaged state, one of another run, one made with other thread or tower counts (other
-    numbers) or by a pipeline that has changed since (its fingerprint) raises a one-line error,
-    or with ``restart`` is dropped."""
+    numbers) or by a pipeline that has changed since (its fingerprint: ``fingerprint`` when the
+    caller has built the graph, else built here) raises a one-line error, or with ``restart``
+    is dropped."""
     if folder is None:
         return None
     folder = folder if isinstance(folder, resume_lib.ResumeFolder) else (
@@ -342,7 +344,7 @@ def resume_state(folder, pipeline, budget_name, seed, threads=None, restart=Fals
                    f"{state.get('threads')} and the numbers depend on it (this run: --threads "
                    f"{threads})")
         hint = f"run with --threads {state.get('threads')} to resume it, or {hint}"
-    elif changes := _changes_since(state, pipeline, budget, seed, threads):
+    elif changes := _changes_since(state, pipeline, budget, seed, threads, fingerprint):
         shown = "; ".join(changes[:4]) + (f"; and {len(changes) - 4} more"
                                           if len(changes) > 4 else "")
         problem = (f"cannot resume from {folder.folder}: the pipeline changed since its "
@@ -356,14 +358,15 @@ def resume_state(folder, pipeline, budget_name, seed, threads=None, restart=Fals
     return None
 
 
-def _changes_since(state, pipeline, budget, seed, threads):
-    """What changed in the run's definition since ``state`` was saved (its graph rebuilt and
-    fingerprinted); nothing for states saved before fingerprints existed."""
+def _changes_since(state, pipeline, budget, seed, threads, fingerprint=None):
+    """What changed in the run's definition since ``state`` was saved (against ``fingerprint``,
+    or the graph rebuilt and fingerprinted); nothing for states saved before fingerprints."""
     if "fingerprint" not in state:
         return []
-    graph, _ = build_graph(pipeline, seed, towers=default_towers(threads))
-    return resume_lib.fingerprint_changes(state["fingerprint"],
-                                          resume_lib.fingerprint(pipeline, budget, graph))
+    if fingerprint is None:
+        graph, _ = build_graph(pipeline, seed, towers=default_towers(threads))
+        fingerprint = resume_lib.fingerprint(pipeline, budget, graph)
+    return resume_lib.fingerprint_changes(state["fingerprint"], fingerprint)
 
 
 def _restore(session, folder, state):
@@ -394,12 +397,17 @@ def train(pipeline, budget_name, seed, data_dir=None, threads=None, log=print, p
     start = time.perf_counter()
     threads = threads or os.cpu_count() or 1
     folder = resume_lib.ResumeFolder(resume) if resume is not None else None
-    state = resume_state(folder, pipeline, budget, seed, threads, restart, log)
+    session = Session(pipeline, budget, seed, data_dir, threads)
+    try:  # the session's graph is the one the saved fingerprint is checked against
+        state = resume_state(folder, pipeline, budget, seed, threads, restart, log,
+                             session.fingerprint)
+    except BaseException:
+        session.close()
+        raise
     total, unit = (budget.epochs, "epochs") if budget.epochs else (budget.steps, "steps")
     if folder is not None:
         log(f"resuming from the last checkpoint: {state['done']} of {total} {unit} done"
             if state else f"starting: 0 of {total} {unit} done")
-    session = Session(pipeline, budget, seed, data_dir, threads)
     events = None
     try:
         status, error, records, done, rng, resumed = "ok", None, [], 0, None, []
