@@ -66,15 +66,8 @@ def original_runs(results, pipeline_id):
     return None, []
 
 
-def _mean_sd(values):
-    """(mean, sd over seeds) of ``values``; sd None for a single value, both None for none."""
-    if not len(values):
-        return None, None
-    return float(values.mean()), float(values.std(ddof=1)) if len(values) > 1 else None
-
-
 _TEMPLATE = re.compile(r"\{([^{}]+)\}")
-_STATS = {"pm": lambda v: _pm(*_mean_sd(v)), "mean": lambda v: f"{v.mean():.4f}",
+_STATS = {"pm": lambda v: _pm(*stats.mean_sd(v)), "mean": lambda v: f"{v.mean():.4f}",
           "min": lambda v: f"{v.min():.4f}", "max": lambda v: f"{v.max():.4f}",
           "n": lambda v: str(len(v))}
 
@@ -121,7 +114,7 @@ def figure_rows(pipelines, results, budget="full"):
             elif budget == "quick":
                 word = "reached (quick)"
             original = measured(originals, f.metric, f.at)
-            o_mean, o_sd = _mean_sd(original)
+            o_mean, o_sd = stats.mean_sd(original)
             o_word = verdict(f.reported, original, f.metric)[4] if len(original) else ""
             cause = p.causes.get(f.what, "") if word == "not reproduced" else ""
             rows.append(dict(
@@ -133,7 +126,7 @@ def figure_rows(pipelines, results, budget="full"):
                 original_n=len(original), original_verdict=o_word))
         if not p.figures:
             values = measured(runs, "test_acc")
-            mean, sd = _mean_sd(values)
+            mean, sd = stats.mean_sd(values)
             word = "no figure reported" if every else "not run"
             rows.append(dict(
                 common, what="final test accuracy (none reported)", metric="test_acc", at="end",
@@ -206,8 +199,8 @@ def ablation_rows(main_pipelines, results, ablations=()):
                       None) if parent else None
         at = figure.at if figure else None
         ok = [r for r in results.get(rid, []) if r["status"] == "ok"]
-        mean, sd = _mean_sd(measured(ok, "test_acc", at))
-        end_mean, end_sd = _mean_sd(measured(ok, "test_acc"))
+        mean, sd = stats.mean_sd(measured(ok, "test_acc", at))
+        end_mean, end_sd = stats.mean_sd(measured(ok, "test_acc"))
         rows.append(dict(id=rid, parent=parent, at=at if at is not None else "end",
                          reported=figure.reported if figure else None, measured_mean=mean,
                          measured_sd=sd, end_mean=end_mean, end_sd=end_sd,
