@@ -19,6 +19,17 @@ def cmd_data(args):
     return 0
 
 
+def _check_legacy(args):
+    """A missing, binary or empty program is refused before TensorFlow loads."""
+    from graph_cnn.legacy.source import source_of
+
+    if not os.path.isfile(args.script):
+        raise GraphCnnError(f"{args.script}: no such script; give the path of a TF1 Python "
+                            f"script or notebook")
+    if not args.script.endswith(".ipynb"):
+        source_of(args.script)
+
+
 def cmd_legacy(args):
     from graph_cnn.legacy import check, runner
 
@@ -354,6 +365,7 @@ def build_parser():
 
     p = _command(sub, "legacy", "run a TensorFlow 1 script or notebook unchanged",
                  "graph-cnn legacy old_mnist_script.py --epochs 2", cmd_legacy,
+                 check=_check_legacy,
                  description="Run SCRIPT (a .py file or a .ipynb notebook) with the TF1 API, "
                              "tf.layers, tf.contrib (layers, slim, rnn, learn), tf.estimator, "
                              "input_data and fetch_mldata provided by graph_cnn; --check lists "

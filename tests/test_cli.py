@@ -156,6 +156,9 @@ REFUSED = [  # (arguments, the words of the one line)
     (["export", "--run", "{tmp}/none", "--out", "{tmp}/e"], "{tmp}/none: not a run folder"),
     (["compare", "--committed", "--plot", "{tmp}/diff.xyz"],
      "--plot {tmp}/diff.xyz: give a file name ending in .png, .svg, .pdf"),
+    (["legacy", "{tmp}/old.py"], "{tmp}/old.py: no such script"),
+    (["legacy", "--check", "{tmp}/old.py"], "{tmp}/old.py: no such script"),
+    (["legacy", "--diff", "{tmp}/old.ipynb"], "{tmp}/old.ipynb: no such script"),
 ]
 
 
