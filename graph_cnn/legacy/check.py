@@ -1,8 +1,9 @@
 """``graph-cnn legacy --check``: read a TF1 program without running it (the script or notebook
 and every module of its own it imports, recursively) and list every TensorFlow name it uses that
 graph_cnn's TF1 layer does not provide, and every NumPy/SciPy/scikit-learn/matplotlib name that
-moved since: given back by the runner (:mod:`graph_cnn.legacy.drift`), or missing, each with its
-file and line.
+moved since: given back by the runner (:mod:`graph_cnn.legacy.drift`), or missing; every module
+it imports that is not here (not installed, or Python 2's); and every file path written into it
+that belongs to another machine (``/Users/...``, ``C:\\...``): each with its file and line.
 
 The names are found in the code (``ast``): the modules the script binds from ``tensorflow``
 (``import tensorflow as tf``, ``import tensorflow.contrib.slim as slim``, ``from tensorflow.contrib
@@ -14,6 +15,7 @@ lookup the script itself would make, so the report cannot drift from what runs.
 import ast
 import importlib
 import inspect
+import re
 import sys
 import types
 import warnings
@@ -262,6 +264,107 @@ def _library_finding(dotted, seen):
             f"does not provide it" + (f"; use {hint}" if hint else ""), True)
 
 
+# Python 2's standard modules, by what replaced them in Python 3
+PYTHON_2 = {"cPickle": "pickle", "urllib2": "urllib.request", "StringIO": "io", "cStringIO": "io",
+            "Queue": "queue", "ConfigParser": "configparser", "httplib": "http.client",
+            "HTMLParser": "html.parser", "urlparse": "urllib.parse", "Tkinter": "tkinter",
+            "commands": "subprocess", "itertools.izip": "zip"}
+# import name -> the package to install, where they differ
+PACKAGES = {"cv2": "opencv-python", "PIL": "Pillow", "skimage": "scikit-image",
+            "sklearn": "scikit-learn", "yaml": "PyYAML", "bs4": "beautifulsoup4",
+            "gym": "gymnasium (or gym)", "Bio": "biopython"}
+
+
+def _guarded(node):
+    """Whether ``node`` sits in a ``try`` with a handler (an optional import), or in a
+    function (needed only if it runs)."""
+    while node is not None:
+        node = getattr(node, "_parent", None)
+        if isinstance(node, ast.Try) and node.handlers:
+            return True
+        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            return True
+    return False
+
+
+def _import_findings(tree, importer, root):
+    """``[(line, message, blocking)]`` for each module the file imports that is not here: not
+    installed, not the program's own, Python 2's, or ``tf`` (the alias, imported as a module:
+    fails on TF1 too). Optional (``try``) and function-level imports are left out."""
+    import importlib.util
+
+    found, said = [], set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            names = [node.module]
+        else:
+            continue
+        if _guarded(node):
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if (top in said or top == "__future__" or top in sys.builtin_module_names
+                    or _local_module(top, 0, importer, root) is not None):
+                continue
+            try:
+                here = importlib.util.find_spec(top) is not None
+            except (ImportError, ValueError):
+                here = False
+            if here:
+                continue
+            said.add(top)
+            if top in PYTHON_2:
+                message = (f"imports {top}, a Python 2 module (Python 3: {PYTHON_2[top]}); "
+                           f"the program needs Python 2 or 2to3")
+            elif top == "tf":
+                message = (f"imports {name}: there is no module tf (tf is the name "
+                           f"`import tensorflow as tf` binds); this fails on TF1 too")
+            else:
+                message = (f"imports {top}, which is not installed here "
+                           f"(pip install {PACKAGES.get(top, top)})")
+            found.append((node.lineno, message, True))
+    return found
+
+
+_WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
+
+
+def _path_findings(tree):
+    """``[(line, message, blocking)]`` for file paths written into the program that cannot
+    exist on this machine: another machine's folders (``/Users/...``, ``/Library/...``, a
+    home folder not here) or a Windows drive."""
+    found, said = [], set()
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        text = node.value
+        if not text or len(text) > 300 or "\n" in text or " " in text.strip("/"):
+            continue
+        if _WINDOWS_PATH.match(text) and sys.platform != "win32":
+            missing = f"the drive {text[:2]}"
+        elif text.startswith("/") and text.count("/") >= 2 and not Path(text).exists():
+            parts = Path(text).parts  # ('/', 'Users', 'me', ...)
+            first = Path("/", parts[1])
+            if parts[1] in ("tmp", "var", "dev", "proc"):
+                continue
+            if not first.exists():
+                missing = str(first)
+            elif parts[1] == "home" and len(parts) > 3 and not Path(*parts[:3]).exists():
+                missing = str(Path(*parts[:3]))
+            else:
+                continue
+        else:
+            continue
+        if text not in said:
+            said.add(text)
+            said_here = (f"the path {text!r} cannot exist here ({missing} is not on this "
+                         f"machine): the author's own; change it")
+            found.append((node.lineno, said_here, True))
+    return found
+
+
 def check(path):
     """``[(file, line, where, message, blocking)]`` for the program ``path`` starts (the script
     and its own modules): each TF name the layer lacks and each library name that moved
@@ -290,7 +393,9 @@ def check(path):
             if said and (said[0], file) not in seen:
                 seen.add((said[0], file))
                 findings.append((file, line, where, *said))
-        for line, message, blocking in _drift_findings(tree):
+        here = Path(file).resolve()
+        for line, message, blocking in (_drift_findings(tree) + _import_findings(tree, here, root)
+                                        + _path_findings(tree)):
             if (message, file) not in seen:
                 seen.add((message, file))
                 findings.append((file, line, _cell_of(line, cells), message, blocking))
@@ -315,12 +420,16 @@ def report(path):
     lines = [f"{shown / Path(file).resolve().relative_to(root)}:{line}{where}: {message}"
              for file, line, where, message, _ in findings]
     blocking = sum(1 for *_, stop in findings if stop)
+    names = sum(1 for *_, message, stop in findings if stop and (
+        "not provided by graph_cnn" in message or "is not in the installed" in message))
     given = len(findings) - blocking
     also = (f" ({given} library name{'s' if given > 1 else ''} given back by the runner)"
             if given else "")
     if blocking:
-        lines.append(f"{blocking} of the names the program {Path(path).name} starts uses are "
-                     f"not provided; it would stop at the first of them{also}")
+        what = ("of the names the program {} starts uses are not provided"
+                if blocking == names else "things in the program {} starts would stop it")
+        lines.append(f"{blocking} {what.format(Path(path).name)}; it would stop at the first "
+                     f"of them{also}")
         return lines, 1
     lines.append(f"{Path(path).name}: all {count} TensorFlow names its program uses are "
                  f"provided{also}")

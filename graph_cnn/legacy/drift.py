@@ -29,6 +29,7 @@ import importlib
 import importlib.abc
 import importlib.util
 import inspect
+import os
 import sys
 import warnings
 
@@ -47,6 +48,10 @@ def _given(old, new, removed):
 
 
 # ---- NumPy -------------------------------------------------------------------------------------
+
+# where library code lives: the program's own frames are outside these
+_LIBRARIES = tuple({p for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
+                                os.path.dirname(os.path.dirname(os.path.abspath(__file__))))})
 
 def _asscalar(a):
     return a.item()
@@ -96,6 +101,63 @@ def _patch_numpy(numpy):
 
     reshape._graph_cnn = True
     numpy.reshape = reshape
+    numpy.array = _ragged_as_objects(numpy.array, numpy.object_)
+    # NumPy 2 writes a scalar in a list as np.float32(0.5); the programs printed 0.5
+    numpy.set_printoptions(legacy="1.25")
+
+
+def _from_the_program(frame):
+    """Whether ``frame`` is the old program's own code (not a library's, nor graph_cnn's)."""
+    name = frame.f_code.co_filename
+    return not (name.startswith(_LIBRARIES) or name.startswith("<frozen"))
+
+
+def _ragged_as_objects(original, object_type):
+    """``np.array`` of sequences of different lengths, called by the program, as NumPy before
+    1.24 made it (an object array) instead of NumPy 1.24's ValueError."""
+    if getattr(original, "_graph_cnn", False):
+        return original
+
+    @functools.wraps(original)
+    def array(*args, **kwargs):
+        try:
+            return original(*args, **kwargs)
+        except ValueError as error:
+            if ("inhomogeneous" not in str(error) or kwargs.get("dtype") is not None
+                    or len(args) > 1 or not _from_the_program(sys._getframe(1))):
+                raise
+        announce("np.array of sequences of different lengths (an error since NumPy 1.24) is "
+                 "an object array, as older NumPy made it")
+        return original(*args, dtype=object_type, **kwargs)
+
+    array._graph_cnn = True
+    return array
+
+
+def _shape_ints(shape_tensor):
+    """TF's shape conversion reading NumPy integer scalars as Python ints: under NumPy 1,
+    ``np.uint8(9) + 1`` was an int64; NumPy 2 (NEP 50) keeps uint8, which TF's random ops
+    refuse as a shape."""
+    if getattr(shape_tensor, "_graph_cnn", False):
+        return shape_tensor
+    import numpy
+
+    @functools.wraps(shape_tensor)
+    def patched(shape):
+        if isinstance(shape, (list, tuple)) and any(
+                isinstance(d, numpy.integer) and d.dtype not in (numpy.int32, numpy.int64)
+                for d in shape):
+            announce("a shape of NumPy uint8/int8/int16 values (NumPy 2 keeps them where NumPy "
+                     "1 made int64, NEP 50) is read as Python ints")
+            shape = [int(d) if isinstance(d, numpy.integer) else d for d in shape]
+        return shape_tensor(shape)
+
+    patched._graph_cnn = True
+    return patched
+
+
+def _patch_shape_util(module):
+    module.shape_tensor = _shape_ints(module.shape_tensor)
 
 
 # ---- SciPy -------------------------------------------------------------------------------------
@@ -365,6 +427,7 @@ MOVED = {
 # the module whose import applies a patch -> the patch
 PATCHES = {
     "numpy": _patch_numpy,
+    "tensorflow.python.ops.shape_util": _patch_shape_util,
     "scipy.misc": lambda m: _fallback(m, "scipy.misc", SCIPY_MISC, _misc_value),
     "scipy.ndimage": lambda m: _fallback(m, "scipy.ndimage", SCIPY_NDIMAGE,
                                          lambda name: imread),

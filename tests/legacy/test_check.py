@@ -28,7 +28,7 @@ def _program(folder):
     (folder / "model.py").write_text(
         "import tensorflow as tf\nimport numpy as np\n\n\n"
         "def build():\n"
-        "    return tf.contrib.factorization.KMeans, np.float_\n")
+        "    return tf.contrib.timeseries.ARRegressor, np.float_\n")
     (folder / "pkg" / "__init__.py").write_text("")
     (folder / "pkg" / "layers.py").write_text("from . import helpers\n")
     (folder / "pkg" / "helpers.py").write_text(
@@ -60,7 +60,7 @@ def test_check_reads_the_scripts_own_modules_and_reports_drift_with_file_and_lin
         f"{prog}/utils.py:7: {provided} scipy.misc.imread -> {misc}",
         f"{prog}/utils.py:7: {provided} scipy.misc.imresize -> {misc}",
         f"{prog}/model.py:6: {provided} np.float_ -> np.float64 (removed in NumPy 2.0)",
-        f"{prog}/model.py:6: tf.contrib.factorization {missing}",
+        f"{prog}/model.py:6: tf.contrib.timeseries {missing}",
         (f"{prog}/pkg/helpers.py:5: {provided} .set_window_title -> "
          "canvas.manager.set_window_title (removed in matplotlib 3.6)"),
         (f"{prog}/pkg/helpers.py:6: {provided} hist(normed=) -> hist(density=) (removed in "
@@ -95,3 +95,39 @@ def _version(name):
     import importlib
 
     return importlib.import_module(name).__version__
+
+
+def test_check_names_modules_that_are_not_here_and_paths_of_another_machine(tmp_path):
+    """What stops a program before any TensorFlow name: a package not installed, Python 2's
+    modules, ``import tf.contrib...`` (fails on TF1 too), a font or data file on the author's
+    Mac or Windows drive. Optional and function-level imports and paths that could exist are
+    not reported."""
+    script = tmp_path / "old.py"
+    script.write_text(
+        "import os\nimport cPickle\nimport tensorflow as tf\nimport tf.contrib.layers as layers\n"
+        "import numpy as np\nimport no_such_package_here\nimport helpers\n"
+        "try:\n    import another_missing_one\nexcept ImportError:\n    pass\n\n\n"
+        "def later():\n    import imageio_not_here\n\n\n"
+        "FONT = '/Library/Fonts/NanumGothic.otf'\n"
+        "DATA = 'C:\\\\Users\\\\me\\\\data.csv'\n"
+        "OUT = '/tmp/some/new/folder/model.ckpt'\n"
+        "HERE = os.path.join('/usr', 'lib')\n"
+        "print(tf.placeholder, np.pi, '/ 2 of these')\n")
+    (tmp_path / "helpers.py").write_text("X = '/Users/someone/Desktop/words.txt'\n")
+    result = run_cli("legacy", "--check", script)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        (f"{script}:2: imports cPickle, a Python 2 module (Python 3: pickle); the program "
+         "needs Python 2 or 2to3"),
+        (f"{script}:4: imports tf.contrib.layers: there is no module tf (tf is the name "
+         "`import tensorflow as tf` binds); this fails on TF1 too"),
+        (f"{script}:6: imports no_such_package_here, which is not installed here "
+         "(pip install no_such_package_here)"),
+        (f"{script}:18: the path '/Library/Fonts/NanumGothic.otf' cannot exist here (/Library "
+         "is not on this machine): the author's own; change it"),
+        (f"{script}:19: the path 'C:\\\\Users\\\\me\\\\data.csv' cannot exist here "
+         "(the drive C: is not on this machine): the author's own; change it"),
+        (f"{tmp_path}/helpers.py:1: the path '/Users/someone/Desktop/words.txt' cannot exist "
+         "here (/Users is not on this machine): the author's own; change it"),
+        "6 things in the program old.py starts would stop it; it would stop at the first of them",
+    ]

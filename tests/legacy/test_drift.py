@@ -7,6 +7,7 @@ import sys
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from graph_cnn.legacy import drift
 
@@ -115,6 +116,9 @@ def test_nothing_is_patched_outside_the_runner():
         "assert 'n_iter' not in inspect.signature(sklearn.manifold.TSNE).parameters\n"
         "assert not hasattr(sklearn.base.BaseEstimator, 'get_feature_names')\n"
         "assert not hasattr(matplotlib.cm, 'get_cmap')\n"
+        "assert not hasattr(np.array, '_graph_cnn') and np.get_printoptions()['legacy'] is False\n"
+        "from tensorflow.python.ops import shape_util\n"
+        "assert not hasattr(shape_util.shape_tensor, '_graph_cnn')\n"
         "assert not hasattr(matplotlib.backend_bases.FigureCanvasBase, 'set_window_title')\n"
         "for name in ('sklearn.cross_validation', 'scipy.sparse.linalg.eigen.arpack'):\n"
         "    try:\n        importlib.import_module(name)\n"
@@ -122,3 +126,35 @@ def test_nothing_is_patched_outside_the_runner():
         "    else:\n        raise AssertionError(name)\n"
         "print('untouched')\n")
     assert out.strip() == "untouched"
+
+
+NUMPY_2_PROGRAM = """
+import numpy as np
+import tensorflow as tf
+
+labels = np.array([3, 9, 1], dtype=np.uint8)
+classes = max(labels) + 1  # NumPy 1: an int64; NumPy 2: a uint8
+weights = tf.Variable(tf.truncated_normal([4, classes], stddev=0.1))
+pairs = np.array(list(zip([np.arange(3), np.arange(2)], [0, 1])))
+with tf.Session() as sess:
+    sess.run(tf.global_variables_initializer())
+    print(sess.run(tf.shape(weights)).tolist(), pairs.dtype, pairs.shape)
+    print([np.float32(0.5), np.int64(3)])
+try:
+    np.array([[1, 2], [3]], dtype=float)
+except ValueError:
+    print("an explicit dtype still refuses ragged rows")
+"""
+
+
+def test_numpy_2_behaviour_old_programs_met_is_given_back_in_the_runner(tmp_path):
+    """NEP 50's uint8 scalars in a shape, NumPy 1.24's ragged arrays and NumPy 2's scalar repr,
+    as a program run with ``graph-cnn legacy`` meets them."""
+    program = tmp_path / "numpy2.py"
+    program.write_text(NUMPY_2_PROGRAM)
+    done = run_cli("legacy", program, timeout=300)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert done.stdout.splitlines() == ["[4, 10] object (2, 2)", "[0.5, 3]",
+                                        "an explicit dtype still refuses ragged rows"]
+    assert done.stderr.count("NEP 50") == 1
+    assert done.stderr.count("an error since NumPy 1.24") == 1

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from conftest import run_cli
 
+from graph_cnn.data import input_data
 from graph_cnn.legacy import tf
 from graph_cnn.legacy.contrib.boosted_trees.estimator_batch import estimator as gbdt
 from graph_cnn.legacy.contrib.boosted_trees.proto import learner_pb2
 from graph_cnn.legacy.contrib.tensor_forest.python import tensor_forest
-from graph_cnn.data import input_data
 
 SCRIPTS = Path(__file__).parent / "legacy_scripts"
 
@@ -46,7 +46,7 @@ def forest_probabilities(seed, steps=20, base_random_seed=0, **hparams):
         y = tf.placeholder(tf.int32, [None])
         train = forest.training_graph(x, y)
         loss = forest.training_loss(x, y)
-        probabilities = forest.inference_graph(x)
+        probabilities, _, _ = forest.inference_graph(x)
         data, labels = blobs(2000)
         with tf.Session() as sess:
             sess.run(tf.global_variables_initializer())
@@ -105,7 +105,7 @@ def test_forest_on_mnist_batches(mnist):
         x = tf.placeholder(tf.float32, [None, 784])
         y = tf.placeholder(tf.int64, [None])
         train = forest.training_graph(x, y)
-        hits = tf.equal(tf.argmax(forest.inference_graph(x), 1), y)
+        hits = tf.equal(tf.argmax(forest.inference_graph(x)[0], 1), y)
         accuracy = tf.reduce_mean(tf.cast(hits, tf.float32))
         with tf.Session() as sess:
             for _ in range(100):
@@ -249,3 +249,34 @@ def test_check_finds_every_name_of_both_scripts():
     for script in ("forest_mnist_2017.py", "gbdt_mnist_2018.py"):
         result = run_cli("legacy", "--check", SCRIPTS / script)
         assert result.returncode == 0, result.stdout + result.stderr[-2000:]
+
+
+def test_inference_graph_returns_tf_1_15s_tuple():
+    """Probabilities, each example's path in each tree, and the probabilities' variance over
+    the trees (TF 1.4-1.15 returned these three)."""
+    with tf.Graph().as_default():
+        params = tensor_forest.ForestHParams(num_classes=3, num_features=5, num_trees=4,
+                                             max_nodes=63, split_after_samples=30,
+                                             base_random_seed=3).fill()
+        forest = tensor_forest.RandomForestGraphs(params)
+        x = tf.placeholder(tf.float32, [None, 5])
+        y = tf.placeholder(tf.int32, [None])
+        train = forest.training_graph(x, y)
+        probabilities, paths, variance = forest.inference_graph(x)
+        assert paths.shape.as_list() == [None, 4] and paths.dtype == tf.string
+        data, labels = blobs(2000)
+        test, _ = blobs(50, seed=1)
+        with tf.Session() as sess:
+            for step in range(20):
+                rows = slice(100 * step, 100 * step + 100)
+                sess.run(train, {x: data[rows], y: labels[rows]})
+            mean, routes, spread = sess.run([probabilities, paths, variance], {x: test})
+    every = np.stack([t.predict(test) for t in forest._forest.trees], 1)
+    np.testing.assert_allclose(mean, every.mean(1), rtol=1e-6)
+    np.testing.assert_allclose(spread, every.var(1), atol=1e-6)
+    assert spread.max() > 0  # the trees disagree somewhere
+    for row, example in zip(routes, test):
+        for tree, route in zip(forest._forest.trees, row):
+            nodes = [int(n) for n in route.decode().split()]
+            assert nodes[0] == 0 and tree.left[nodes[-1]] == -1
+            assert nodes[-1] == tree.route(example[None])[0]

@@ -31,13 +31,13 @@ def _start(notebook):
 def test_a_failing_cell_is_named_as_the_notebook_counts_it_and_later_cells_are_cleared(tmp_path):
     notebook = tmp_path / "old.ipynb"
     _notebook(notebook, ["import tensorflow as tf\nprint('ran', tf.__name__)",
-                         "tf.contrib.factorization.KMeans", "print('after')"])
+                         "tf.contrib.timeseries.ARRegressor", "print('after')"])
     proc = _start(notebook)
     _out, err = proc.communicate(timeout=300)
     assert proc.returncode == 1
     # cell 3 is the notebook's third cell (the markdown cell is its first); nothing else on stderr
     assert err.splitlines() == [
-        (f"{notebook}: cell 3 of 4 raised AttributeError: tf.contrib.factorization is not "
+        (f"{notebook}: cell 3 of 4 raised AttributeError: tf.contrib.timeseries is not "
         "provided by graph_cnn's TF1 layer; `graph-cnn legacy --check SCRIPT` lists every such "
         "name a script uses")], err
     assert "\x1b[" not in err

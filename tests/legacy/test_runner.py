@@ -133,7 +133,7 @@ def test_missing_names_fail_in_one_line_and_check_lists_them_first(tmp_path):
     script = tmp_path / "kmeans.py"
     script.write_text("import tensorflow as tf\n"
                       "from tensorflow.contrib import rnn, slim\n"
-                      "from tensorflow.contrib.factorization import KMeans\n"
+                      "from tensorflow.contrib.timeseries import ARRegressor\n"
                       "x = tf.placeholder(tf.float32)\n"
                       "y = tf.layers.dense(x, 3) + tf.nn.rnn_cell.BasicLSTMCell(4).output_size\n"
                       "tf.contrib.learn.datasets.load_dataset('mnist')\n"
@@ -141,11 +141,11 @@ def test_missing_names_fail_in_one_line_and_check_lists_them_first(tmp_path):
     check = run_cli("legacy", "--check", script)
     assert check.returncode == 1
     assert check.stdout.splitlines()[:2] == [
-        f"{script}:3: tf.contrib.factorization is not provided by graph_cnn's TF1 layer",
+        f"{script}:3: tf.contrib.timeseries is not provided by graph_cnn's TF1 layer",
         f"{script}:7: tf.no_such_op is not provided by graph_cnn's TF1 layer"]
     run = run_cli("legacy", script)
     assert run.returncode == 1
-    assert run.stderr.count("tf.contrib.factorization is not provided") == 1
+    assert run.stderr.count("tf.contrib.timeseries is not provided") == 1
     assert "graph_cnn/compat/runner.py" not in run.stderr  # the script's frames only
     lines = _stderr_lines(run)
     assert lines[0] == "Traceback (most recent call last):" and lines[1].startswith(

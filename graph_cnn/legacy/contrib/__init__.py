@@ -3,7 +3,7 @@ feature columns), ``slim``, ``rnn`` (with the block cells), ``seq2seq``, ``legac
 standard cells), ``learn`` (datasets, canned estimators,
 ``VocabularyProcessor``, monitors), ``metrics``, ``framework`` (``arg_scope``, global-step and
 variable helpers), ``tensorboard`` (the projector config), ``data`` (``tf.data`` before 1.4),
-``eager`` (``tfe``), ``summary`` (TF2-style summary ops), ``training`` (``HParams``,
+``eager`` (``tfe``), ``factorization`` (k-means), ``summary`` (TF2-style summary ops), ``training`` (``HParams``,
 ``checkpoints_iterator``), ``tensor_forest`` (random forests grown in NumPy) and ``boosted_trees``
 (GBDT on scikit-learn). Both ``import tensorflow.contrib.X`` and ``tf.contrib.X`` work for
 these; any other X raises one line naming it."""
@@ -12,7 +12,7 @@ import importlib
 
 from graph_cnn.errors import not_provided
 
-PROVIDED = ("boosted_trees", "cudnn_rnn", "data", "eager", "framework", "layers", "learn",
+PROVIDED = ("boosted_trees", "cudnn_rnn", "data", "eager", "factorization", "framework", "layers", "learn",
             "legacy_seq2seq", "metrics", "rnn", "seq2seq", "slim", "summary", "tensor_forest", "tensorboard",
             "training")
 

@@ -28,7 +28,7 @@ params = tensor_forest.ForestHParams(num_classes=10, num_features=784, num_trees
 forest = tensor_forest.RandomForestGraphs(params)
 grow = forest.training_graph(images, digits)
 size_loss = forest.training_loss(images, digits)
-probabilities = forest.inference_graph(images)
+probabilities, _, _ = forest.inference_graph(images)  # TF 1.4+: a tuple
 hits = tf.equal(tf.argmax(probabilities, 1), tf.cast(digits, tf.int64))
 accuracy = tf.reduce_mean(tf.cast(hits, tf.float32))
 

@@ -1,4 +1,4 @@
-"""``tensorflow.contrib.tensor_forest.python.tensor_forest``: TF 1.0-1.3's random forest graph
+"""``tensorflow.contrib.tensor_forest.python.tensor_forest``: TF 1.15's random forest graph
 builder (``ForestHParams``, ``RandomForestGraphs``), re-implemented in NumPy behind
 ``tf.compat.v1.numpy_function`` ops. TF's C++ tensor_forest kernels are gone and are not used.
 
@@ -123,6 +123,21 @@ class _Tree:
             node[rows] = self.left[at] + right
             rows = rows[self.left[node[rows]] != LEAF_NODE]
         return node
+
+    def path(self, x):
+        """The node ids each row of ``x`` passes, root to leaf, as text ("0 2 5")."""
+        node = np.zeros(len(x), np.int64)
+        steps = [node.copy()]
+        rows = np.nonzero(self.left[node] != LEAF_NODE)[0]
+        while rows.size:
+            at = node[rows]
+            node[rows] = self.left[at] + (x[rows, self.feature[at]] > self.threshold[at])
+            step = np.full(len(x), LEAF_NODE)
+            step[rows] = node[rows]
+            steps.append(step)
+            rows = rows[self.left[node[rows]] != LEAF_NODE]
+        visited = np.stack(steps, 1)
+        return [" ".join(str(n) for n in row if n != LEAF_NODE) for row in visited]
 
     def predict(self, x):
         counts = self.counts[self.route(x)]
@@ -278,10 +293,23 @@ class _Forest:
             self.samples_seen += len(x)
             return np.int64(self.samples_seen)
 
-    def predict(self, x):
+    def _per_tree(self, x):
         self._check(x)
         with self.lock:
-            return np.mean([t.predict(x) for t in self.trees], axis=0).astype(np.float32)
+            return np.stack([t.predict(x) for t in self.trees], 1)  # [batch, trees, classes]
+
+    def predict(self, x):
+        return self._per_tree(x).mean(1).astype(np.float32)
+
+    def variance(self, x):
+        every = self._per_tree(x)
+        mean = every.mean(1)
+        return np.maximum(0.0, (every * every).mean(1) - mean * mean).astype(np.float32)
+
+    def paths(self, x):
+        self._check(x)
+        with self.lock:
+            return np.array([t.path(x) for t in self.trees], dtype=object).T.astype(bytes)
 
     def average_size(self):
         with self.lock:
@@ -305,8 +333,9 @@ def _dense(input_data):
 
 class RandomForestGraphs:
     """Builds the graph ops of a random forest: ``training_graph`` (one batch seen by every
-    tree), ``inference_graph`` (class probabilities ``[batch, num_classes]``, the mean of the
-    trees' leaf class frequencies), ``training_loss`` (TF's: minus the mean number of nodes per
+    tree), ``inference_graph`` (TF 1.4-1.15's tuple: class probabilities ``[batch,
+    num_classes]``, the mean of the trees' leaf class frequencies; the tree paths; their
+    variance over the trees), ``training_loss`` (TF's: minus the mean number of nodes per
     tree) and ``average_size`` / ``average_impurity``. See the module's docstring for the
     algorithm, its seeding and where the trees are kept."""
 
@@ -343,9 +372,19 @@ class RandomForestGraphs:
         return tf.group(seen, name="train")
 
     def inference_graph(self, input_data, data_spec=None, **inference_args):
-        """Class probabilities ``[batch, num_classes]`` of the forest as trained so far."""
-        return self._op("probabilities", self._forest.predict, [_dense(input_data)],
-                        tf.float32, [None, self.params.num_classes])
+        """``(probabilities, tree_paths, variance)`` of the forest as trained so far, as TF 1.4
+        to 1.15 returned them (TF 1.0-1.3 returned the probabilities alone): probabilities and
+        variance ``[batch, num_classes]``; tree_paths ``[batch, num_trees]`` strings of the node
+        ids each example passes (TF's were serialized ``TreePath`` protos). Each is its own op,
+        computed only when fetched."""
+        x = _dense(input_data)
+        classes, trees = self.params.num_classes, self.params.num_trees
+        probabilities = self._op("probabilities", self._forest.predict, [x], tf.float32,
+                                 [None, classes])
+        paths = self._op("tree_paths", self._forest.paths, [x], tf.string, [None, trees])
+        variance = self._op("regression_variance", self._forest.variance, [x], tf.float32,
+                            [None, classes])
+        return probabilities, paths, variance
 
     def average_size(self):
         """The mean number of nodes per tree."""

@@ -1,0 +1,3 @@
+"""``tensorflow.contrib.factorization.python``: holds ``ops``."""
+
+from graph_cnn.legacy.contrib.factorization.python import ops  # noqa: F401
