@@ -43,6 +43,8 @@ ALIASES = {
     "tensorflow.contrib.seq2seq.python": "graph_cnn.legacy.contrib.seq2seq",
     "tensorflow.contrib.legacy_seq2seq.python": "graph_cnn.legacy.contrib.legacy_seq2seq",
     "tensorflow.contrib.cudnn_rnn.python": "graph_cnn.legacy.contrib.cudnn_rnn",
+    "tensorflow.contrib.slim.python.slim": "graph_cnn.legacy.contrib.slim",  # .data.dataset, .queues ...
+    "tensorflow.contrib.slim.python": "graph_cnn.legacy.contrib.slim",
     "tensorflow.contrib.training": "graph_cnn.legacy.contrib.training",
     "tensorflow.contrib.framework": "graph_cnn.legacy.contrib.framework",
     "tensorflow.estimator": "graph_cnn.legacy.estimator",

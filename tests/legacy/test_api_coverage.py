@@ -75,6 +75,9 @@ def test_a_name_is_served_only_when_the_lookup_returns():
     # an import path `graph-cnn legacy` serves through its aliases, not an attribute of tf
     assert coverage.resolves("tf.contrib.learn.python.learn.datasets.mnist", tf)
     assert not coverage.resolves("tf.contrib.learn.python.learn.datasets.no_such_module", tf)
+    # a name in a module served that way (`from tensorflow.contrib.slim.python.slim.data.X import Y`)
+    assert coverage.resolves("tf.contrib.slim.python.slim.data.tfexample_decoder.Image", tf)
+    assert not coverage.resolves("tf.contrib.slim.python.slim.data.tfexample_decoder.NoSuchHandler", tf)
     assert coverage.resolves("tf.estimator.inputs.numpy_input_fn", tf)
     assert not coverage.resolves("tf.estimator.export.no_such_name", tf)
 

@@ -1,7 +1,8 @@
 """``tf.contrib.slim`` rebuilt on ``tf.compat.v1``: contrib's layers (variable names
 ``Conv/weights``, ``fully_connected/biases`` ...) under ``arg_scope``, slim's variable helpers,
-and the ``losses``, ``learning``, ``metrics``, ``evaluation``, ``model_analyzer`` and ``utils``
-modules TF1-era slim scripts used::
+the ``losses``, ``learning``, ``metrics``, ``evaluation``, ``model_analyzer`` and ``utils``
+modules TF1-era slim scripts used, and slim's data pipeline (``dataset``, ``tfexample_decoder``,
+``dataset_data_provider``, ``parallel_reader``, ``prefetch_queue``, ``queues``; in ``data/``)::
 
     from graph_cnn.legacy.contrib import slim
 
@@ -16,8 +17,18 @@ from graph_cnn.legacy.contrib.slim import (  # noqa: F401 (slim.losses ...)
     losses,
     metrics,
     model_analyzer,
+    queues,
     utils,
     variables,
+)
+from graph_cnn.legacy.contrib.slim.data import (  # noqa: F401 (slim.dataset ..., as TF 1.15's slim)
+    data_decoder,
+    data_provider,
+    dataset,
+    dataset_data_provider,
+    parallel_reader,
+    prefetch_queue,
+    tfexample_decoder,
 )
 
 add_arg_scope = contrib_layers.add_arg_scope
