@@ -2,7 +2,8 @@
 and every module of its own it imports, recursively) and list every TensorFlow name it uses that
 graph_cnn's TF1 layer does not provide, and every NumPy/SciPy/scikit-learn/matplotlib name that
 moved since: given back by the runner (:mod:`graph_cnn.legacy.drift`), or missing; every module
-it imports that is not here (not installed, or Python 2's); and every file path written into it
+it imports that is not here (not installed, or Python 2's); what only Python 2 had (``xrange``,
+``.iteritems()``, ``urllib.urlretrieve``); and every file path written into it
 that belongs to another machine (``/Users/...``, ``C:\\...``): each with its file and line.
 
 The names are found in the code (``ast``): the modules the script binds from ``tensorflow``
@@ -328,6 +329,57 @@ def _import_findings(tree, importer, root):
     return found
 
 
+# Python 2's builtins, functions and methods, by what Python 3 has instead
+PYTHON_2_BUILTINS = {"xrange": "range", "raw_input": "input", "unicode": "str",
+                     "basestring": "str", "long": "int", "unichr": "chr", "execfile": "exec",
+                     "reduce": "functools.reduce", "cmp": "a key function"}
+PYTHON_2_METHODS = {"iteritems": "items", "itervalues": "values", "iterkeys": "keys",
+                    "has_key": "the in operator"}
+PYTHON_2_URLLIB = {"urlretrieve": "urllib.request", "urlopen": "urllib.request",
+                   "urlencode": "urllib.parse", "quote": "urllib.parse", "unquote": "urllib.parse",
+                   "quote_plus": "urllib.parse"}
+
+
+def _bound_names(tree):
+    """Every name the module binds anywhere: assignments, imports, functions, arguments."""
+    bound = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            bound.add(node.id)
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            bound.update((a.asname or a.name).split(".")[0] for a in node.names)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            bound.add(node.name)
+        elif isinstance(node, ast.arg):
+            bound.add(node.arg)
+    return bound
+
+
+def _python2_findings(tree):
+    """``[(line, message, blocking)]``, once per name, for what only Python 2 had: builtins
+    (``xrange``), dict methods (``.iteritems()``), ``urllib``'s old functions."""
+    bound = _bound_names(tree)
+    urllib = {a.asname or a.name for node in ast.walk(tree) if isinstance(node, ast.Import)
+              for a in node.names if a.name == "urllib"}
+    found, said = [], set()
+    for node in ast.walk(tree):
+        name = now = None
+        if (isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load)
+                and node.id in PYTHON_2_BUILTINS and node.id not in bound):
+            name, now = node.id, PYTHON_2_BUILTINS[node.id]
+        elif (isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+              and node.value.id in urllib and node.attr in PYTHON_2_URLLIB):
+            name, now = f"urllib.{node.attr}", f"{PYTHON_2_URLLIB[node.attr]}.{node.attr}"
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+                and node.func.attr in PYTHON_2_METHODS):
+            name, now = f".{node.func.attr}()", PYTHON_2_METHODS[node.func.attr]
+        if name and name not in said:
+            said.add(name)
+            message = f"{name} is Python 2's (Python 3: {now}): the program was written for it"
+            found.append((node.lineno, message, True))
+    return found
+
+
 _WINDOWS_PATH = re.compile(r"^[A-Za-z]:[\\/]")
 
 
@@ -395,7 +447,7 @@ def check(path):
                 findings.append((file, line, where, *said))
         here = Path(file).resolve()
         for line, message, blocking in (_drift_findings(tree) + _import_findings(tree, here, root)
-                                        + _path_findings(tree)):
+                                        + _python2_findings(tree) + _path_findings(tree)):
             if (message, file) not in seen:
                 seen.add((message, file))
                 findings.append((file, line, _cell_of(line, cells), message, blocking))

@@ -112,7 +112,10 @@ def test_check_names_modules_that_are_not_here_and_paths_of_another_machine(tmp_
         "DATA = 'C:\\\\Users\\\\me\\\\data.csv'\n"
         "OUT = '/tmp/some/new/folder/model.ckpt'\n"
         "HERE = os.path.join('/usr', 'lib')\n"
-        "print(tf.placeholder, np.pi, '/ 2 of these')\n")
+        "print(tf.placeholder, np.pi, '/ 2 of these')\n"
+        "import urllib\nfor i in xrange(3):\n    urllib.urlretrieve('x', 'y')\n"
+        "d = {}\nd.iteritems()\nd.iteritems()\n\n\n"
+        "def f(long):\n    return long, range(2)\n")
     (tmp_path / "helpers.py").write_text("X = '/Users/someone/Desktop/words.txt'\n")
     result = run_cli("legacy", "--check", script)
     assert result.returncode == 1, result.stderr[-2000:]
@@ -127,7 +130,12 @@ def test_check_names_modules_that_are_not_here_and_paths_of_another_machine(tmp_
          "is not on this machine): the author's own; change it"),
         (f"{script}:19: the path 'C:\\\\Users\\\\me\\\\data.csv' cannot exist here "
          "(the drive C: is not on this machine): the author's own; change it"),
+        (f"{script}:24: xrange is Python 2's (Python 3: range): the program was written for it"),
+        (f"{script}:25: urllib.urlretrieve is Python 2's (Python 3: "
+         "urllib.request.urlretrieve): the program was written for it"),
+        (f"{script}:27: .iteritems() is Python 2's (Python 3: items): the program was written "
+         "for it"),
         (f"{tmp_path}/helpers.py:1: the path '/Users/someone/Desktop/words.txt' cannot exist "
          "here (/Users is not on this machine): the author's own; change it"),
-        "6 things in the program old.py starts would stop it; it would stop at the first of them",
+        "9 things in the program old.py starts would stop it; it would stop at the first of them",
     ]
