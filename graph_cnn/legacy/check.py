@@ -478,10 +478,13 @@ def report(path):
     also = (f" ({given} library name{'s' if given > 1 else ''} given back by the runner)"
             if given else "")
     if blocking:
-        what = ("of the names the program {} starts uses are not provided"
-                if blocking == names else "things in the program {} starts would stop it")
-        lines.append(f"{blocking} {what.format(Path(path).name)}; it would stop at the first "
-                     f"of them{also}")
+        name = Path(path).name
+        if blocking == names:
+            said = f"of the names the program {name} starts uses are not provided"
+        else:
+            said = f"thing{'s' if blocking > 1 else ''} in the program {name} starts would stop it"
+        first = "; it would stop at the first of them" if blocking > 1 else ""
+        lines.append(f"{blocking} {said}{first}{also}")
         return lines, 1
     lines.append(f"{Path(path).name}: all {count} TensorFlow names its program uses are "
                  f"provided{also}")
