@@ -402,6 +402,44 @@ def test_layer_norm_basic_lstm_cell_normalises_each_gate(graph):
     np.testing.assert_allclose(output, np.tanh(new_c) * sigmoid(o), atol=1e-4)
 
 
+@pytest.mark.parametrize("num_proj, use_bias", [(None, False), (3, True)])
+def test_nas_cell_computes_zoph_and_le_s_cell_under_tf1_names(graph, num_proj, use_bias):
+    from graph_cnn.legacy.contrib import rnn as contrib_rnn
+
+    rng = np.random.RandomState(0)
+    out = num_proj or 5
+    x = rng.normal(size=(3, 4)).astype(np.float32)
+    c, m = rng.normal(size=(3, 5)).astype(np.float32), rng.normal(size=(3, out)).astype(np.float32)
+    cell = contrib_rnn.NASCell(5, num_proj=num_proj, use_bias=use_bias)
+    assert cell.state_size == (5, out) and cell.output_size == out
+    output, state, values = _step_values(cell, x, rnn.LSTMStateTuple(tf.constant(c),
+                                                                      tf.constant(m)))
+    scope = "nas_cell/"
+    names = {scope + "kernel": [4, 40], scope + "recurrent_kernel": [out, 40]}
+    if use_bias:
+        names[scope + "bias"] = [40]
+    if num_proj:
+        names[scope + "projection_weights"] = [5, 3]
+    assert {k: list(v.shape) for k, v in values.items()} == names
+
+    def sigmoid(z):
+        return 1 / (1 + np.exp(-z))
+
+    relu = lambda z: np.maximum(z, 0)  # noqa: E731
+    xs = np.split(x @ values[scope + "kernel"], 8, axis=1)
+    hs = np.split(m @ values[scope + "recurrent_kernel"] + values.get(scope + "bias", 0), 8, 1)
+    a = [sigmoid(xs[0] + hs[0]), relu(xs[1] + hs[1]), sigmoid(xs[2] + hs[2]),
+         relu(xs[3] * hs[3]), np.tanh(xs[4] + hs[4]), sigmoid(xs[5] + hs[5]),
+         np.tanh(xs[6] + hs[6]), sigmoid(xs[7] + hs[7])]
+    new_c = np.tanh(np.tanh(a[0] * a[1]) + c) * np.tanh(a[2] + a[3])
+    new_m = np.tanh(new_c * np.tanh(np.tanh(a[4] * a[5]) + sigmoid(a[6] + a[7])))
+    if num_proj:
+        new_m = new_m @ values[scope + "projection_weights"]
+    np.testing.assert_allclose(state.c, new_c, atol=1e-5)
+    np.testing.assert_allclose(output, new_m, atol=1e-5)
+    np.testing.assert_allclose(state.h, new_m, atol=1e-5)
+
+
 def test_cudnn_layers_run_time_major_on_the_standard_cells(graph):
     """CudnnLSTM/CudnnGRU on a CPU: outputs [time, batch, dirs * units], states stacked
     [layers * dirs, batch, units]; the GRU is cuDNN's (reset gate after the projection)."""

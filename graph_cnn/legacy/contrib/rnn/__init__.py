@@ -2,8 +2,8 @@
 contrib's own cells, rebuilt on the standard ops: ``LSTMBlockCell`` and ``GRUBlockCell`` (TF1's
 fused kernels, here the same arithmetic in plain ops under the same variable names, so their
 checkpoints still load), ``LSTMBlockFusedCell`` (the same as a time-major layer),
-``LayerNormBasicLSTMCell`` and the stacked bidirectional loops. Not emulated:
-``AttentionCellWrapper``, ``NASCell``, ``GridLSTMCell`` and the other
+``LayerNormBasicLSTMCell``, ``NASCell`` and the stacked bidirectional loops. Not emulated:
+``AttentionCellWrapper``, ``GridLSTMCell`` and the other
 rarely used cells (each fails in one line naming it)."""
 
 import tensorflow as tf
@@ -146,6 +146,64 @@ class LayerNormBasicLSTMCell(RNNCell):
             new_c = self._norm(new_c, "state")
         new_h = self._activation(new_c) * tf.sigmoid(o)
         return new_h, LSTMStateTuple(new_c, new_h)
+
+
+class NASCell(RNNCell):
+    """The recurrent cell Neural Architecture Search found (Zoph and Le, ICLR 2017), as TF 1.15
+    built it: ``kernel`` [input, 8 * units] on the input and ``recurrent_kernel`` [proj, 8 *
+    units] on the previous output, eight branches combined in three layers, the memory
+    injected after the first; ``bias`` only with ``use_bias``, ``projection_weights`` only
+    with ``num_proj``. State ``(c, m)``."""
+
+    _BRANCHES = 8
+    # the eight first-layer branches: how input and recurrent parts meet, and the activation
+    _FIRST = ((tf.add, tf.sigmoid), (tf.add, tf.nn.relu), (tf.add, tf.sigmoid),
+              (tf.multiply, tf.nn.relu), (tf.add, tf.tanh), (tf.add, tf.sigmoid),
+              (tf.add, tf.tanh), (tf.add, tf.sigmoid))
+
+    def __init__(self, num_units, num_proj=None, use_bias=False, reuse=None, **kwargs):
+        super().__init__(_reuse=reuse, **kwargs)
+        self._num_units, self._num_proj, self._use_bias = num_units, num_proj, use_bias
+
+    @property
+    def state_size(self):
+        return LSTMStateTuple(self._num_units, self._num_proj or self._num_units)
+
+    @property
+    def output_size(self):
+        return self._num_proj or self._num_units
+
+    def build(self, inputs_shape):
+        depth = tf.TensorShape(inputs_shape).with_rank(2)[1]
+        if depth is None:
+            raise ValueError("Could not infer input size from inputs.get_shape()[-1]")
+        width = self._BRANCHES * self._num_units
+        self.recurrent_kernel = self.add_variable("recurrent_kernel",
+                                                  [self.output_size, width])
+        self.kernel = self.add_variable("kernel", [depth, width])
+        if self._use_bias:
+            self.bias = self.add_variable("bias", [width],
+                                          initializer=v1.zeros_initializer)
+        if self._num_proj is not None:
+            self.projection_weights = self.add_variable("projection_weights",
+                                                        [self._num_units, self._num_proj])
+        self.built = True
+
+    def call(self, inputs, state):
+        c_prev, m_prev = state
+        recurrent = tf.matmul(m_prev, self.recurrent_kernel)
+        if self._use_bias:
+            recurrent = tf.nn.bias_add(recurrent, self.bias)
+        pairs = zip(tf.split(tf.matmul(inputs, self.kernel), self._BRANCHES, axis=1),
+                    tf.split(recurrent, self._BRANCHES, axis=1))
+        a = [act(meet(x, h)) for (meet, act), (x, h) in zip(self._FIRST, pairs)]
+        second = (tf.tanh(tf.tanh(a[0] * a[1]) + c_prev), tf.tanh(a[2] + a[3]),
+                  tf.tanh(a[4] * a[5]), tf.sigmoid(a[6] + a[7]))
+        new_c = second[0] * second[1]
+        new_m = tf.tanh(new_c * tf.tanh(second[2] + second[3]))
+        if self._num_proj is not None:
+            new_m = tf.matmul(new_m, self.projection_weights)
+        return new_m, LSTMStateTuple(new_c, new_m)
 
 
 def _stacked(loop, cells_fw, cells_bw, initial_states_fw, initial_states_bw, scope):
