@@ -425,7 +425,7 @@ def test_nas_cell_computes_zoph_and_le_s_cell_under_tf1_names(graph, num_proj, u
     def sigmoid(z):
         return 1 / (1 + np.exp(-z))
 
-    relu = lambda z: np.maximum(z, 0)  # noqa: E731
+    relu = lambda z: np.maximum(z, 0)
     xs = np.split(x @ values[scope + "kernel"], 8, axis=1)
     hs = np.split(m @ values[scope + "recurrent_kernel"] + values.get(scope + "bias", 0), 8, 1)
     a = [sigmoid(xs[0] + hs[0]), relu(xs[1] + hs[1]), sigmoid(xs[2] + hs[2]),
