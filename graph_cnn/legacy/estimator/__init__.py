@@ -1,7 +1,8 @@
 """TF1's ``tf.estimator``, which left TensorFlow with tensorflow_estimator, rebuilt on
 ``tf.compat.v1``: ``Estimator``, ``EstimatorSpec``, ``ModeKeys``, ``RunConfig``,
 ``inputs.numpy_input_fn``, the canned ``DNNClassifier`` and ``LinearClassifier``, and a local
-``train_and_evaluate``; ``tf.train``'s session hooks and ``VocabInfo``, which TF1 re-exported
+``train_and_evaluate``, and ``tpu`` (``TPUEstimator`` as TF1 ran it with ``use_tpu=False``);
+``tf.train``'s session hooks and ``VocabInfo``, which TF1 re-exported
 here, are the very same classes.
 
 Same signatures, defaults, checkpoint and event layout as TensorFlow 1.x: training runs in a
@@ -38,7 +39,7 @@ from tensorflow.compat.v1.train import (
     VocabInfo,
 )
 
-from graph_cnn.legacy.estimator import inputs
+from graph_cnn.legacy.estimator import inputs, tpu
 from graph_cnn.legacy.estimator.canned import DNNClassifier, LinearClassifier
 from graph_cnn.legacy.estimator.estimator import Estimator, WarmStartSettings
 from graph_cnn.legacy.estimator.inputs import numpy_input_fn
@@ -48,7 +49,7 @@ from graph_cnn.legacy.estimator.training import EvalSpec, TrainSpec, train_and_e
 
 __all__ = ["DNNClassifier", "Estimator", "EstimatorSpec", "EvalSpec", "LinearClassifier",
            "ModeKeys", "RunConfig", "TrainSpec", "WarmStartSettings", "inputs", "numpy_input_fn",
-           "train_and_evaluate"]
+           "tpu", "train_and_evaluate"]
 __all__ += ["CheckpointSaverHook", "CheckpointSaverListener", "FeedFnHook", "FinalOpsHook",
             "GlobalStepWaiterHook", "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook",
             "ProfilerHook", "SecondOrStepTimer", "SessionRunArgs", "SessionRunContext", "SessionRunHook",

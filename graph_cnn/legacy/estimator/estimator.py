@@ -210,10 +210,16 @@ class Estimator:
 
     export_savedmodel = export_saved_model
 
+    def _input_fn_params(self, mode):
+        """The ``params`` an ``input_fn`` gets in ``mode`` (TPUEstimator adds its batch size)."""
+        del mode
+        return self.params
+
     def _call_input_fn(self, input_fn, mode):
         args = _fn_args(input_fn)
         kwargs = {name: value for name, value in (
-            ("mode", mode), ("params", self.params), ("config", self.config)) if name in args}
+            ("mode", mode), ("params", self._input_fn_params(mode)), ("config", self.config))
+            if name in args}
         with tf.device("/cpu:0"):
             return _parse_input(input_fn(**kwargs))
 
