@@ -49,6 +49,8 @@ ALIASES = {
     "tensorflow.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.python.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.estimator.tpu": "graph_cnn.legacy.estimator.tpu",
+    "tensorflow.estimator.export": "graph_cnn.legacy.estimator.export",
+    "tensorflow.estimator.experimental": "graph_cnn.legacy.estimator.experimental",
     "tensorflow.examples.tutorials.mnist.input_data": "graph_cnn.data.input_data",
 }
 # Whole subtrees whose every module is the target's names (tensorflow.python.estimator.model_fn,

@@ -290,3 +290,119 @@ def test_check_says_before_running_that_the_program_may_need_a_tpu(tmp_path):
                "tf.contrib.cluster_resolver.TPUClusterResolver needs a TPU" in line
                for line in lines), lines
     assert lines[-1].endswith("it needs a TPU unless run with use_tpu=False (no TPU name)")
+
+
+def linear_model_fn(features, labels, mode):
+    """y = xW by a dense layer, with a regression export output."""
+    x = features["x"] if isinstance(features, dict) else features
+    pred = tf.layers.dense(x, 1, name="dense")
+    outputs = {"regression": tf.estimator.export.RegressionOutput(tf.reshape(pred, [-1])),
+               "serving_default": tf.estimator.export.PredictOutput({"y": pred})}
+    if mode == tf.estimator.ModeKeys.PREDICT:
+        return tf.estimator.EstimatorSpec(mode, predictions={"y": pred}, export_outputs=outputs)
+    loss = tf.losses.mean_squared_error(labels, pred)
+    train_op = tf.train.GradientDescentOptimizer(0.05).minimize(loss, tf.train.get_global_step())
+    return tf.estimator.EstimatorSpec(mode, loss=loss, train_op=train_op, export_outputs=outputs)
+
+
+def linear_input_fn():
+    x = np.random.RandomState(0).randn(256, 3).astype("float32")
+    return tf.data.Dataset.from_tensor_slices(({"x": x}, x @ WEIGHTS)).repeat().batch(16)
+
+
+def test_serving_receivers_and_export_outputs_check_as_tf1_did():
+    with tf.Graph().as_default():
+        t = tf.placeholder(tf.float32, [None, 3])
+        receiver = tf.estimator.export.ServingInputReceiver(t, t)
+        assert receiver.features == {"feature": t} and receiver.receiver_tensors == {"input": t}
+        assert tf.estimator.export.TensorServingInputReceiver(t, {"x": t}).features is t
+        with pytest.raises(ValueError, match="feature x must be a Tensor"):
+            tf.estimator.export.ServingInputReceiver({"x": [1.0]}, t)
+        fn = tf.estimator.export.build_raw_serving_input_receiver_fn({"x": t[:, :2]}, 4)
+        assert fn().receiver_tensors["x"].shape.as_list() == [4, 2]
+        output = tf.estimator.export.ClassificationOutput(scores=tf.ones([2, 3]))
+        assert isinstance(output, tf.estimator.export.ExportOutput)
+        with pytest.raises(ValueError, match="Classification classes must be a string Tensor"):
+            tf.estimator.export.ClassificationOutput(classes=tf.ones([2]))
+
+
+def test_exported_saved_model_serves_the_trained_model(tmp_path):
+    estimator = tf.estimator.Estimator(linear_model_fn, model_dir=str(tmp_path))
+    estimator.train(linear_input_fn, max_steps=150)
+    spec = {"x": tf.FixedLenFeature([3], tf.float32)}
+    fn = tf.estimator.export.build_parsing_serving_input_receiver_fn(spec)
+    export_dir = estimator.export_saved_model(str(tmp_path / "export"), fn)
+    assert isinstance(export_dir, bytes) and Path(export_dir.decode()).parent.name == "export"
+    assert [p.name for p in (tmp_path / "export").iterdir()] == [Path(export_dir.decode()).name]
+    example = tf.train.Example(features=tf.train.Features(feature={
+        "x": tf.train.Feature(float_list=tf.train.FloatList(value=[1.0, 0.0, 2.0]))}))
+    with tf.Graph().as_default(), tf.Session() as session:
+        meta = tf.saved_model.loader.load(session, ["serve"], export_dir.decode())
+        signature = meta.signature_def["serving_default"]
+        y = session.run(signature.outputs["y"].name,
+                        {signature.inputs["examples"].name: [example.SerializeToString()]})
+        assert set(meta.signature_def) == {"serving_default", "regression"}
+    np.testing.assert_allclose(y, [[2.0]], atol=0.05)  # 1*1 + 0*-2 + 2*0.5
+
+
+def test_exporters_run_after_the_evaluations_of_train_and_evaluate(tmp_path):
+    estimator = tf.estimator.Estimator(linear_model_fn, model_dir=str(tmp_path), config=(
+        tf.estimator.RunConfig(save_checkpoints_steps=20,
+                               session_config=tf.ConfigProto(**SESSION))))
+    serving = tf.estimator.export.build_raw_serving_input_receiver_fn(
+        {"x": tf.zeros([1, 3])})
+    exporters = [tf.estimator.LatestExporter("latest", serving, exports_to_keep=2),
+                 tf.estimator.FinalExporter("final", serving),
+                 tf.estimator.BestExporter("best", serving)]
+    metrics, exports = tf.estimator.train_and_evaluate(
+        estimator, tf.estimator.TrainSpec(linear_input_fn, max_steps=60),
+        tf.estimator.EvalSpec(linear_input_fn, steps=2, exporters=exporters,
+                              throttle_secs=1e-6))
+    assert metrics["global_step"] == 60 and len(exports) == 3
+    latest = sorted((tmp_path / "export" / "latest").iterdir())
+    assert len(latest) == 2 and all(p.name.isdigit() for p in latest)  # the newest two kept
+    assert len(list((tmp_path / "export" / "final").iterdir())) == 1
+    # TF1's BestExporter read the first evaluation back from its events and so skipped it;
+    # the later ones, each with a lower loss, were exported
+    assert len(list((tmp_path / "export" / "best").iterdir())) == 2
+    with pytest.raises(ValueError, match="must have unique names"):
+        tf.estimator.EvalSpec(linear_input_fn, exporters=[exporters[0], exporters[0]])
+
+
+def early_stopped_at(tmp_path, learning_rate, make_hook):
+    """The global step train_and_evaluate (max 400 steps, an evaluation every 10) stops at."""
+    def model_fn(features, labels, mode):
+        pred = tf.layers.dense(features["x"], 1)
+        loss = tf.losses.mean_squared_error(labels, pred)
+        optimizer = tf.train.GradientDescentOptimizer(learning_rate)
+        return tf.estimator.EstimatorSpec(
+            mode, loss=loss, train_op=optimizer.minimize(loss, tf.train.get_global_step()))
+
+    estimator = tf.estimator.Estimator(model_fn, model_dir=str(tmp_path), config=(
+        tf.estimator.RunConfig(save_checkpoints_steps=10,
+                               session_config=tf.ConfigProto(**SESSION))))
+    hook = make_hook(estimator)
+    metrics, _ = tf.estimator.train_and_evaluate(
+        estimator, tf.estimator.TrainSpec(linear_input_fn, max_steps=400, hooks=[hook]),
+        tf.estimator.EvalSpec(linear_input_fn, steps=2, throttle_secs=1e-6))
+    assert "signal_early_stopping/STOP" in estimator.get_variable_names()
+    return metrics["global_step"]
+
+
+def test_early_stopping_hooks_stop_training_as_the_evaluations_say(tmp_path):
+    experimental = tf.estimator.experimental
+    # a model that cannot learn: no decrease in the evaluated loss for 20 steps stops it
+    stalled = early_stopped_at(tmp_path / "stalled", 0.0, lambda e: experimental.
+                               stop_if_no_decrease_hook(e, "loss", 20, run_every_secs=None,
+                                                        run_every_steps=1))
+    assert 30 <= stalled <= 32
+    # a model that learns stops once its evaluated loss is below the threshold
+    learned = early_stopped_at(tmp_path / "learned", 0.05, lambda e: experimental.
+                               stop_if_lower_hook(e, "loss", 0.01, run_every_secs=None,
+                                                  run_every_steps=1))
+    evaluations = experimental.read_eval_metrics(str(tmp_path / "learned" / "eval"))
+    first_below = min(step for step, m in evaluations.items() if m["loss"] < 0.01)
+    assert learned < 400 and first_below <= learned <= first_below + 2
+    with pytest.raises(ValueError, match="Only one of `run_every_secs` and `run_every_steps`"):
+        experimental.make_early_stopping_hook(tf.estimator.Estimator(linear_model_fn),
+                                              lambda: True, 60, 10)

@@ -10,12 +10,15 @@ Same signatures, defaults, checkpoint and event layout as TensorFlow 1.x: traini
 ``global_step/sec`` summaries to ``model_dir`` and resumes from its latest checkpoint; evaluation
 restores that checkpoint, runs the metrics until the input ends and writes them under
 ``model_dir/eval``. Every call builds its own ``tf.Graph``; importing this package changes
-nothing. Local only: no distribution strategies, clusters or SavedModel export.
+nothing. Local only: no distribution strategies or clusters. ``export_saved_model`` writes the
+PREDICT graph as a SavedModel, which the ``export`` names (receivers, outputs) and the exporters
+(``LatestExporter``, ``FinalExporter``, ``BestExporter``, run by ``train_and_evaluate``) use.
 
 The modules follow TF1's own files: ``model_fn`` (``ModeKeys``, ``EstimatorSpec``),
 ``run_config``, ``estimator`` (``Estimator``, ``WarmStartSettings``), ``inputs``
-(``numpy_input_fn``), ``canned`` (the classifiers and their head) and ``training``
-(``TrainSpec``, ``EvalSpec``, ``train_and_evaluate``).
+(``numpy_input_fn``), ``canned`` (the classifiers and their head), ``training``
+(``TrainSpec``, ``EvalSpec``, ``train_and_evaluate``), ``export``, ``exporter``,
+``experimental`` (early stopping) and ``tpu``.
 """
 
 from tensorflow.compat.v1.train import (
@@ -39,16 +42,23 @@ from tensorflow.compat.v1.train import (
     VocabInfo,
 )
 
-from graph_cnn.legacy.estimator import inputs, tpu
+from graph_cnn.legacy.estimator import experimental, export, inputs, tpu
 from graph_cnn.legacy.estimator.canned import DNNClassifier, LinearClassifier
 from graph_cnn.legacy.estimator.estimator import Estimator, WarmStartSettings
+from graph_cnn.legacy.estimator.exporter import (
+    BestExporter,
+    Exporter,
+    FinalExporter,
+    LatestExporter,
+)
 from graph_cnn.legacy.estimator.inputs import numpy_input_fn
 from graph_cnn.legacy.estimator.model_fn import EstimatorSpec, ModeKeys
 from graph_cnn.legacy.estimator.run_config import RunConfig
 from graph_cnn.legacy.estimator.training import EvalSpec, TrainSpec, train_and_evaluate
 
-__all__ = ["DNNClassifier", "Estimator", "EstimatorSpec", "EvalSpec", "LinearClassifier",
-           "ModeKeys", "RunConfig", "TrainSpec", "WarmStartSettings", "inputs", "numpy_input_fn",
+__all__ = ["BestExporter", "DNNClassifier", "Estimator", "EstimatorSpec", "EvalSpec", "Exporter",
+           "FinalExporter", "LatestExporter", "LinearClassifier", "ModeKeys", "RunConfig",
+           "TrainSpec", "WarmStartSettings", "experimental", "export", "inputs", "numpy_input_fn",
            "tpu", "train_and_evaluate"]
 __all__ += ["CheckpointSaverHook", "CheckpointSaverListener", "FeedFnHook", "FinalOpsHook",
             "GlobalStepWaiterHook", "LoggingTensorHook", "NanLossDuringTrainingError", "NanTensorHook",

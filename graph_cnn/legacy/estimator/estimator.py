@@ -203,10 +203,46 @@ class Estimator:
         """Where ``evaluate(name=...)`` writes its events."""
         return os.path.join(self._model_dir, "eval_" + name if name else "eval")
 
-    def export_saved_model(self, *args, **kwargs):
-        """Not supported: graph_cnn's Estimator writes checkpoints only."""
-        raise NotImplementedError("Estimator.export_saved_model is not supported by graph_cnn; "
-                                  "restore model.ckpt-N from model_dir with tf.train.Saver")
+    def export_saved_model(self, export_dir_base, serving_input_receiver_fn, assets_extra=None,
+                           as_text=False, checkpoint_path=None,
+                           experimental_mode=ModeKeys.PREDICT):
+        """Writes the PREDICT graph fed by ``serving_input_receiver_fn`` and the latest (or
+        ``checkpoint_path``'s) variables as a SavedModel in ``export_dir_base/<timestamp>``
+        (built under ``temp-<timestamp>`` and renamed when whole); returns that path as bytes,
+        as TF1 did. Only the PREDICT mode, and no ``assets_extra``, are emulated."""
+        from tensorflow.python.saved_model.model_utils import export_utils
+
+        if experimental_mode != ModeKeys.PREDICT or assets_extra:
+            raise NotImplementedError("export_saved_model exports the PREDICT graph only, without "
+                                      "assets_extra, in graph_cnn")
+        if serving_input_receiver_fn is None:
+            raise ValueError("An input_receiver_fn must be defined.")
+        checkpoint_path = checkpoint_path or self.latest_checkpoint()
+        if not checkpoint_path:
+            raise ValueError(f"Couldn't find trained model at {self._model_dir}.")
+        with tf.Graph().as_default() as graph:
+            self._start_graph(graph)
+            receiver = serving_input_receiver_fn()
+            spec = self._call_model_fn(receiver.features, None, ModeKeys.PREDICT, self.config)
+            outputs = export_utils.export_outputs_for_mode(
+                ModeKeys.PREDICT, spec.export_outputs, spec.predictions)
+            signatures = export_utils.build_all_signature_defs(
+                receiver.receiver_tensors, outputs, receiver.receiver_tensors_alternatives)
+            export_dir = export_utils.get_timestamped_export_dir(export_dir_base)
+            temp_dir = export_utils.get_temp_export_dir(export_dir)
+            with v1.Session(config=self._config.session_config) as session:
+                saver = spec.scaffold.saver or v1.train.Saver(sharded=True)
+                saver.restore(session, checkpoint_path)
+                builder = v1.saved_model.Builder(temp_dir)
+                builder.add_meta_graph_and_variables(
+                    session, [v1.saved_model.tag_constants.SERVING],
+                    signature_def_map=signatures, strip_default_attrs=True,
+                    saver=saver, main_op=(spec.scaffold.local_init_op
+                                          or v1.train.Scaffold.default_local_init_op()),
+                    assets_collection=v1.get_collection(v1.GraphKeys.ASSET_FILEPATHS))
+                builder.save(as_text)
+        tf.io.gfile.rename(temp_dir, export_dir)
+        return export_dir
 
     export_savedmodel = export_saved_model
 
