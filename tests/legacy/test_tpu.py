@@ -406,3 +406,26 @@ def test_early_stopping_hooks_stop_training_as_the_evaluations_say(tmp_path):
     with pytest.raises(ValueError, match="Only one of `run_every_secs` and `run_every_steps`"):
         experimental.make_early_stopping_hook(tf.estimator.Estimator(linear_model_fn),
                                               lambda: True, 60, 10)
+
+
+def test_in_memory_evaluator_hook_evaluates_the_training_variables(tmp_path):
+    estimator = tf.estimator.Estimator(linear_model_fn, model_dir=str(tmp_path), config=(
+        tf.estimator.RunConfig(session_config=tf.ConfigProto(**SESSION))))
+    hook = tf.estimator.experimental.InMemoryEvaluatorHook(estimator, linear_input_fn, steps=2,
+                                                           name="memory", every_n_iter=20)
+    estimator.train(linear_input_fn, max_steps=60, hooks=[hook])
+    evaluations = tf.estimator.experimental.read_eval_metrics(estimator.eval_dir("memory"))
+    assert list(evaluations) == [0, 20, 40, 60]
+    losses = [metrics["loss"] for metrics in evaluations.values()]
+    assert losses == sorted(losses, reverse=True) and losses[-1] < losses[0] / 10
+    # the last in-memory evaluation is the model's: evaluate() from the checkpoint agrees
+    assert estimator.evaluate(linear_input_fn, steps=2)["loss"] == pytest.approx(losses[-1])
+
+
+def test_bfloat16_scope_keeps_variables_in_float32():
+    with tf.Graph().as_default():
+        with tf.contrib.tpu.bfloat16_scope():
+            w = tf.get_variable("w", [2], dtype=tf.bfloat16)
+            dense = tf.layers.dense(tf.ones([1, 2]), 3)
+        assert w.dtype == tf.bfloat16 and dense.dtype == tf.float32
+        assert {v.dtype.base_dtype for v in tf.global_variables()} == {tf.float32}

@@ -66,6 +66,9 @@ class _StopAfterNEvalsHook(v1.train.SessionRunHook):
         self._num_evals, self._done = num_evals, 0
         self._log_every = max(1, num_evals // 10)
 
+    def begin(self):
+        self._done = 0
+
     def after_run(self, run_context, run_values):
         self._done += 1
         if self._done % self._log_every == 0 or self._done == self._num_evals:
@@ -391,30 +394,42 @@ class Estimator:
                 raise ValueError(f"Must specify steps > 0, given: {steps}")
             hooks.append(_StopAfterNEvalsHook(steps))
         checkpoint_path = self._checkpoint_to_restore(checkpoint_path, "evaluate")
-        with tf.Graph().as_default() as graph:
-            global_step = self._start_graph(graph)
-            features, labels, input_hooks = self._call_input_fn(input_fn, ModeKeys.EVAL)
-            spec = self._call_model_fn(features, labels, ModeKeys.EVAL, self.config)
-            if "loss" in spec.eval_metric_ops:
-                raise ValueError('Metric with name "loss" is not allowed, because Estimator '
-                                 'already defines a default metric with the same name.')
-            metrics = dict(spec.eval_metric_ops, loss=v1.metrics.mean(spec.loss))
-            self._maybe_warm_start(checkpoint_path)
-            if v1.GraphKeys.GLOBAL_STEP in metrics:
-                raise ValueError("Metric with name `global_step` is not allowed, because "
-                                 "Estimator already defines a default metric with the same name.")
-            update_op = tf.group(*(metrics[key][1] for key in sorted(metrics)))
-            values = {key: value for key, (value, _) in metrics.items()}
-            values[v1.GraphKeys.GLOBAL_STEP] = global_step
-            final = v1.train.FinalOpsHook(values)
-            _log.info("Starting evaluation at %s", time.strftime("%Y-%m-%dT%H:%M:%S"))
-            with self._restoring_session(spec, checkpoint_path, input_hooks + hooks
-                                         + list(spec.evaluation_hooks) + [final]) as session:
-                while not session.should_stop():
-                    session.run(update_op)
-            _log.info("Finished evaluation at %s", time.strftime("%Y-%m-%d-%H:%M:%S"))
+        with tf.Graph().as_default():
+            spec, update_op, values, hooks = self._evaluate_build_graph(input_fn, hooks,
+                                                                        checkpoint_path)
+            return self._evaluate_run(spec, checkpoint_path, update_op, values, hooks,
+                                      self.eval_dir(name))
+
+    def _evaluate_build_graph(self, input_fn, hooks, checkpoint_path):
+        """The evaluation in the default graph: (spec, the metrics' update op, the values to
+        report, all the hooks to run)."""
+        global_step = self._start_graph(v1.get_default_graph())
+        features, labels, input_hooks = self._call_input_fn(input_fn, ModeKeys.EVAL)
+        spec = self._call_model_fn(features, labels, ModeKeys.EVAL, self.config)
+        if "loss" in spec.eval_metric_ops:
+            raise ValueError('Metric with name "loss" is not allowed, because Estimator '
+                             'already defines a default metric with the same name.')
+        metrics = dict(spec.eval_metric_ops, loss=v1.metrics.mean(spec.loss))
+        self._maybe_warm_start(checkpoint_path)
+        if v1.GraphKeys.GLOBAL_STEP in metrics:
+            raise ValueError("Metric with name `global_step` is not allowed, because "
+                             "Estimator already defines a default metric with the same name.")
+        update_op = tf.group(*(metrics[key][1] for key in sorted(metrics)))
+        values = {key: value for key, (value, _) in metrics.items()}
+        values[v1.GraphKeys.GLOBAL_STEP] = global_step
+        return spec, update_op, values, input_hooks + hooks + list(spec.evaluation_hooks)
+
+    def _evaluate_run(self, spec, checkpoint_path, update_op, values, hooks, output_dir):
+        """Runs ``update_op`` until the hooks or the input stop it; the values, also written
+        under ``output_dir``."""
+        final = v1.train.FinalOpsHook(values)
+        _log.info("Starting evaluation at %s", time.strftime("%Y-%m-%dT%H:%M:%S"))
+        with self._restoring_session(spec, checkpoint_path, hooks + [final]) as session:
+            while not session.should_stop():
+                session.run(update_op)
+        _log.info("Finished evaluation at %s", time.strftime("%Y-%m-%d-%H:%M:%S"))
         results = final.final_ops_values
-        _write_eval_summary(self.eval_dir(name), results, checkpoint_path)
+        _write_eval_summary(output_dir, results, checkpoint_path)
         return results
 
     def predict(self, input_fn, predict_keys=None, hooks=None, checkpoint_path=None,

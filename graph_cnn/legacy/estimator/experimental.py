@@ -1,11 +1,13 @@
-"""``tf.estimator.experimental``'s early stopping, as TF 1.15's ``early_stopping.py``: a training
-hook that, every ``run_every_secs`` (or ``run_every_steps``), reads the evaluations written under
-``estimator.eval_dir()`` and stops training when a metric crossed a threshold or has not improved
-for a number of steps (setting the ``signal_early_stopping/STOP`` variable, saved with the model).
+"""``tf.estimator.experimental``'s training hooks, as TF 1.15 had them: early stopping (every
+``run_every_secs`` or ``run_every_steps``, the evaluations written under ``estimator.eval_dir()``
+are read, and training stops when a metric crossed a threshold or has not improved for a number of
+steps, setting the ``signal_early_stopping/STOP`` variable saved with the model), and
+``InMemoryEvaluatorHook`` (evaluates the training session's variables every ``every_n_iter``
+steps and at the end, without a checkpoint).
 
-Not emulated: ``InMemoryEvaluatorHook``, ``make_stop_at_checkpoint_step_hook``, the non-chief
-hook (training here is one chief process), and the other experimental names (``KMeans``,
-``LinearSDCA``, the logit function builders).
+Not emulated: ``make_stop_at_checkpoint_step_hook``, the non-chief hook (training here is one
+chief process), and the other experimental names (``KMeans``, ``LinearSDCA``, the logit function
+builders).
 """
 
 import collections
@@ -15,12 +17,13 @@ import os
 
 import tensorflow as tf
 
-from graph_cnn.legacy.estimator.estimator import Estimator
+from graph_cnn.legacy.estimator.estimator import Estimator, _StopAfterNEvalsHook
+from graph_cnn.legacy.estimator.model_fn import _check_hooks
 
 v1 = tf.compat.v1
 _log = v1.logging
 
-__all__ = ["make_early_stopping_hook", "read_eval_metrics", "stop_if_higher_hook",
+__all__ = ["InMemoryEvaluatorHook", "make_early_stopping_hook", "read_eval_metrics", "stop_if_higher_hook",
            "stop_if_lower_hook", "stop_if_no_decrease_hook", "stop_if_no_increase_hook"]
 
 
@@ -160,3 +163,65 @@ def stop_if_no_decrease_hook(estimator, metric_name, max_steps_without_decrease,
     global steps of evaluations."""
     return _no_improvement_hook(estimator, metric_name, max_steps_without_decrease, False,
                                 eval_dir, min_steps, run_every_secs, run_every_steps)
+
+
+class InMemoryEvaluatorHook(v1.train.SessionRunHook):
+    """Evaluates ``input_fn`` with the variables of the training session (copied into an
+    evaluation graph of its own) every ``every_n_iter`` steps, at the start and at the end,
+    writing under ``estimator.eval_dir(name)`` as ``evaluate`` does."""
+
+    def __init__(self, estimator, input_fn, steps=None, hooks=None, name=None, every_n_iter=100):
+        if every_n_iter is None or every_n_iter <= 0:
+            raise ValueError(f"invalid every_n_iter={every_n_iter}.")
+        if not isinstance(estimator, Estimator):
+            raise TypeError(f"`estimator` must have type `tf.estimator.Estimator`. Got: "
+                            f"{type(estimator)}")
+        if steps is not None and steps <= 0:
+            raise ValueError(f"Must specify steps > 0, given: {steps}")
+        self._estimator, self._input_fn, self._name = estimator, input_fn, name
+        self._hooks = _check_hooks(hooks) + ([_StopAfterNEvalsHook(steps)] if steps else [])
+        self._timer = v1.train.SecondOrStepTimer(every_steps=every_n_iter)
+
+    def begin(self):
+        self._timer.reset()
+        self._iter_count = 0
+        self._graph = tf.Graph()
+        with self._graph.as_default():
+            self._eval = self._estimator._evaluate_build_graph(self._input_fn, self._hooks, None)
+            scaffold = self._eval[0].scaffold
+            if scaffold.saver is not None:
+                raise ValueError("InMemoryEvaluator does not support custom saver")
+            if scaffold.init_fn is not None:
+                raise ValueError("InMemoryEvaluator does not support custom init_fn")
+            self._eval_vars = {v.name: v for v in v1.global_variables()}
+            self._placeholders = {name: v1.placeholder(v.dtype.base_dtype)
+                                  for name, v in self._eval_vars.items()}
+
+    def after_create_session(self, session, coord):
+        train_vars = {v.name: v for v in session.graph.get_collection(
+            v1.GraphKeys.GLOBAL_VARIABLES)}
+        self._train_vars = {name: v for name, v in train_vars.items() if name in self._eval_vars}
+        with self._graph.as_default():
+            self._feed_op = tf.group(*(v1.assign(self._eval_vars[name], self._placeholders[name])
+                                       for name in self._train_vars))
+        self._evaluate(session)
+
+    def _evaluate(self, train_session):
+        values = train_session.run(self._train_vars)
+        feed = {self._placeholders[name]: value for name, value in values.items()}
+        spec, update_op, report, hooks = self._eval
+        with self._graph.as_default():
+            scaffold = v1.train.Scaffold(
+                init_fn=lambda _, session: session.run(self._feed_op, feed),
+                copy_from_scaffold=spec.scaffold)
+            self._estimator._evaluate_run(spec._replace(scaffold=scaffold), None, update_op,
+                                          report, hooks, self._estimator.eval_dir(self._name))
+        self._timer.update_last_triggered_step(self._iter_count)
+
+    def after_run(self, run_context, run_values):
+        self._iter_count += 1
+        if self._timer.should_trigger_for_step(self._iter_count):
+            self._evaluate(run_context.session)
+
+    def end(self, session):
+        self._evaluate(session)
