@@ -38,6 +38,14 @@ def _dotted(node):
 
 
 ROOTS = ("tensorflow", "numpy", "scipy", "sklearn", "matplotlib")  # the libraries checked
+# provided, but they find or start a TPU: a program runs here only on its use_tpu=False path
+NEEDS_TPU = ("tensorflow.contrib.cluster_resolver.TPUClusterResolver",
+             "tensorflow.distribute.cluster_resolver.TPUClusterResolver",
+             "tensorflow.contrib.distribute.TPUStrategy",
+             "tensorflow.distribute.experimental.TPUStrategy",
+             "tensorflow.contrib.distribute.initialize_tpu_system",
+             "tensorflow.tpu.experimental.initialize_tpu_system",
+             "tensorflow.contrib.tpu.initialize_system")
 
 
 def _bindings(tree, roots=ROOTS):
@@ -420,7 +428,8 @@ def _path_findings(tree):
 def check(path):
     """``[(file, line, where, message, blocking)]`` for the program ``path`` starts (the script
     and its own modules): each TF name the layer lacks and each library name that moved
-    (provided by the runner, or missing: blocking); and the number of TF names it uses.
+    (provided by the runner, or missing: blocking), each name that needs a TPU (blocking None);
+    and the number of TF names it uses.
     ``where`` names the notebook cell when the file is a notebook."""
     from graph_cnn.legacy import runner
 
@@ -435,6 +444,11 @@ def check(path):
             if dotted.split(".")[0] == "tensorflow":
                 count += 1
                 absent = resolve(dotted)
+                if dotted in NEEDS_TPU and dotted not in seen:
+                    seen.add(dotted)
+                    said = (f"tf{dotted[len('tensorflow'):]} needs a TPU, which this machine "
+                            f"lacks: only the program's use_tpu=False path runs here")
+                    findings.append((file, line, where, said, None))
                 if absent and absent not in seen:
                     seen.add(absent)
                     name = "tf" + absent[len("tensorflow"):]
@@ -474,9 +488,11 @@ def report(path):
     blocking = sum(1 for *_, stop in findings if stop)
     names = sum(1 for *_, message, stop in findings if stop and (
         "not provided by graph_cnn" in message or "is not in the installed" in message))
-    given = len(findings) - blocking
+    given = sum(1 for *_, stop in findings if stop is False)
     also = (f" ({given} library name{'s' if given > 1 else ''} given back by the runner)"
             if given else "")
+    if any(stop is None for *_, stop in findings):
+        also += "; it needs a TPU unless run with use_tpu=False (no TPU name)"
     if blocking:
         name = Path(path).name
         if blocking == names:

@@ -47,8 +47,12 @@ ALIASES = {
     "tensorflow.contrib.slim.python": "graph_cnn.legacy.contrib.slim",
     "tensorflow.contrib.training": "graph_cnn.legacy.contrib.training",
     "tensorflow.contrib.framework": "graph_cnn.legacy.contrib.framework",
+    "tensorflow.contrib.tpu.python": "graph_cnn.legacy.contrib.tpu",
     "tensorflow.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.python.estimator": "graph_cnn.legacy.estimator",
+    "tensorflow.estimator.tpu": "graph_cnn.legacy.estimator.tpu",
+    "tensorflow.estimator.export": "graph_cnn.legacy.estimator.export",
+    "tensorflow.estimator.experimental": "graph_cnn.legacy.estimator.experimental",
     "tensorflow.examples.tutorials.mnist.input_data": "graph_cnn.data.input_data",
 }
 # Whole subtrees whose every module is the target's names (tensorflow.python.estimator.model_fn,
@@ -59,7 +63,7 @@ ALIASES = {
 FLAT = ("tensorflow.estimator", "tensorflow.python.estimator", "tensorflow.contrib.rnn.python",
         "tensorflow.contrib.seq2seq.python", "tensorflow.contrib.legacy_seq2seq.python",
         "tensorflow.contrib.cudnn_rnn.python", "tensorflow.contrib.training",
-        "tensorflow.contrib.framework")
+        "tensorflow.contrib.framework", "tensorflow.contrib.tpu.python")
 CONTRIB = ALIASES["tensorflow.contrib"]
 PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")

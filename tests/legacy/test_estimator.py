@@ -236,7 +236,7 @@ def test_configuration_and_argument_errors(tmp_path):
         estimator.train(dataset_input_fn(), steps=0)
     with pytest.raises(ValueError, match="Could not find trained model"):
         estimator.get_variable_names()
-    with pytest.raises(NotImplementedError, match="export_saved_model"):
+    with pytest.raises(ValueError, match="An input_receiver_fn must be defined"):
         estimator.export_saved_model(str(tmp_path), None)
 
     x, y = toy_data()
@@ -402,7 +402,7 @@ def test_train_and_evaluate_locally(tmp_path):
     assert event_tags(tmp_path / "eval") >= {"examples", "loss"}
     with pytest.raises(ValueError, match="Must specify max_steps > 0"):
         est.TrainSpec(dataset_input_fn(), max_steps=0)
-    with pytest.raises(NotImplementedError, match="exporters"):
+    with pytest.raises(TypeError, match="`exporters` must be an Exporter"):
         est.EvalSpec(dataset_input_fn(), exporters=[object()])
 
 

@@ -66,6 +66,9 @@ class _StopAfterNEvalsHook(v1.train.SessionRunHook):
         self._num_evals, self._done = num_evals, 0
         self._log_every = max(1, num_evals // 10)
 
+    def begin(self):
+        self._done = 0
+
     def after_run(self, run_context, run_values):
         self._done += 1
         if self._done % self._log_every == 0 or self._done == self._num_evals:
@@ -203,17 +206,59 @@ class Estimator:
         """Where ``evaluate(name=...)`` writes its events."""
         return os.path.join(self._model_dir, "eval_" + name if name else "eval")
 
-    def export_saved_model(self, *args, **kwargs):
-        """Not supported: graph_cnn's Estimator writes checkpoints only."""
-        raise NotImplementedError("Estimator.export_saved_model is not supported by graph_cnn; "
-                                  "restore model.ckpt-N from model_dir with tf.train.Saver")
+    def export_saved_model(self, export_dir_base, serving_input_receiver_fn, assets_extra=None,
+                           as_text=False, checkpoint_path=None,
+                           experimental_mode=ModeKeys.PREDICT):
+        """Writes the PREDICT graph fed by ``serving_input_receiver_fn`` and the latest (or
+        ``checkpoint_path``'s) variables as a SavedModel in ``export_dir_base/<timestamp>``
+        (built under ``temp-<timestamp>`` and renamed when whole); returns that path as bytes,
+        as TF1 did. Only the PREDICT mode, and no ``assets_extra``, are emulated."""
+        from tensorflow.python.saved_model.model_utils import export_utils
+
+        if experimental_mode != ModeKeys.PREDICT or assets_extra:
+            raise NotImplementedError("export_saved_model exports the PREDICT graph only, without "
+                                      "assets_extra, in graph_cnn")
+        if serving_input_receiver_fn is None:
+            raise ValueError("An input_receiver_fn must be defined.")
+        checkpoint_path = checkpoint_path or self.latest_checkpoint()
+        if not checkpoint_path:
+            raise ValueError(f"Couldn't find trained model at {self._model_dir}.")
+        with tf.Graph().as_default() as graph:
+            self._start_graph(graph)
+            receiver = serving_input_receiver_fn()
+            spec = self._call_model_fn(receiver.features, None, ModeKeys.PREDICT, self.config)
+            outputs = export_utils.export_outputs_for_mode(
+                ModeKeys.PREDICT, spec.export_outputs, spec.predictions)
+            signatures = export_utils.build_all_signature_defs(
+                receiver.receiver_tensors, outputs, receiver.receiver_tensors_alternatives)
+            export_dir = export_utils.get_timestamped_export_dir(export_dir_base)
+            temp_dir = export_utils.get_temp_export_dir(export_dir)
+            with v1.Session(config=self._config.session_config) as session:
+                saver = spec.scaffold.saver or v1.train.Saver(sharded=True)
+                saver.restore(session, checkpoint_path)
+                builder = v1.saved_model.Builder(temp_dir)
+                builder.add_meta_graph_and_variables(
+                    session, [v1.saved_model.tag_constants.SERVING],
+                    signature_def_map=signatures, strip_default_attrs=True,
+                    saver=saver, main_op=(spec.scaffold.local_init_op
+                                          or v1.train.Scaffold.default_local_init_op()),
+                    assets_collection=v1.get_collection(v1.GraphKeys.ASSET_FILEPATHS))
+                builder.save(as_text)
+        tf.io.gfile.rename(temp_dir, export_dir)
+        return export_dir
 
     export_savedmodel = export_saved_model
+
+    def _input_fn_params(self, mode):
+        """The ``params`` an ``input_fn`` gets in ``mode`` (TPUEstimator adds its batch size)."""
+        del mode
+        return self.params
 
     def _call_input_fn(self, input_fn, mode):
         args = _fn_args(input_fn)
         kwargs = {name: value for name, value in (
-            ("mode", mode), ("params", self.params), ("config", self.config)) if name in args}
+            ("mode", mode), ("params", self._input_fn_params(mode)), ("config", self.config))
+            if name in args}
         with tf.device("/cpu:0"):
             return _parse_input(input_fn(**kwargs))
 
@@ -349,30 +394,42 @@ class Estimator:
                 raise ValueError(f"Must specify steps > 0, given: {steps}")
             hooks.append(_StopAfterNEvalsHook(steps))
         checkpoint_path = self._checkpoint_to_restore(checkpoint_path, "evaluate")
-        with tf.Graph().as_default() as graph:
-            global_step = self._start_graph(graph)
-            features, labels, input_hooks = self._call_input_fn(input_fn, ModeKeys.EVAL)
-            spec = self._call_model_fn(features, labels, ModeKeys.EVAL, self.config)
-            if "loss" in spec.eval_metric_ops:
-                raise ValueError('Metric with name "loss" is not allowed, because Estimator '
-                                 'already defines a default metric with the same name.')
-            metrics = dict(spec.eval_metric_ops, loss=v1.metrics.mean(spec.loss))
-            self._maybe_warm_start(checkpoint_path)
-            if v1.GraphKeys.GLOBAL_STEP in metrics:
-                raise ValueError("Metric with name `global_step` is not allowed, because "
-                                 "Estimator already defines a default metric with the same name.")
-            update_op = tf.group(*(metrics[key][1] for key in sorted(metrics)))
-            values = {key: value for key, (value, _) in metrics.items()}
-            values[v1.GraphKeys.GLOBAL_STEP] = global_step
-            final = v1.train.FinalOpsHook(values)
-            _log.info("Starting evaluation at %s", time.strftime("%Y-%m-%dT%H:%M:%S"))
-            with self._restoring_session(spec, checkpoint_path, input_hooks + hooks
-                                         + list(spec.evaluation_hooks) + [final]) as session:
-                while not session.should_stop():
-                    session.run(update_op)
-            _log.info("Finished evaluation at %s", time.strftime("%Y-%m-%d-%H:%M:%S"))
+        with tf.Graph().as_default():
+            spec, update_op, values, hooks = self._evaluate_build_graph(input_fn, hooks,
+                                                                        checkpoint_path)
+            return self._evaluate_run(spec, checkpoint_path, update_op, values, hooks,
+                                      self.eval_dir(name))
+
+    def _evaluate_build_graph(self, input_fn, hooks, checkpoint_path):
+        """The evaluation in the default graph: (spec, the metrics' update op, the values to
+        report, all the hooks to run)."""
+        global_step = self._start_graph(v1.get_default_graph())
+        features, labels, input_hooks = self._call_input_fn(input_fn, ModeKeys.EVAL)
+        spec = self._call_model_fn(features, labels, ModeKeys.EVAL, self.config)
+        if "loss" in spec.eval_metric_ops:
+            raise ValueError('Metric with name "loss" is not allowed, because Estimator '
+                             'already defines a default metric with the same name.')
+        metrics = dict(spec.eval_metric_ops, loss=v1.metrics.mean(spec.loss))
+        self._maybe_warm_start(checkpoint_path)
+        if v1.GraphKeys.GLOBAL_STEP in metrics:
+            raise ValueError("Metric with name `global_step` is not allowed, because "
+                             "Estimator already defines a default metric with the same name.")
+        update_op = tf.group(*(metrics[key][1] for key in sorted(metrics)))
+        values = {key: value for key, (value, _) in metrics.items()}
+        values[v1.GraphKeys.GLOBAL_STEP] = global_step
+        return spec, update_op, values, input_hooks + hooks + list(spec.evaluation_hooks)
+
+    def _evaluate_run(self, spec, checkpoint_path, update_op, values, hooks, output_dir):
+        """Runs ``update_op`` until the hooks or the input stop it; the values, also written
+        under ``output_dir``."""
+        final = v1.train.FinalOpsHook(values)
+        _log.info("Starting evaluation at %s", time.strftime("%Y-%m-%dT%H:%M:%S"))
+        with self._restoring_session(spec, checkpoint_path, hooks + [final]) as session:
+            while not session.should_stop():
+                session.run(update_op)
+        _log.info("Finished evaluation at %s", time.strftime("%Y-%m-%d-%H:%M:%S"))
         results = final.final_ops_values
-        _write_eval_summary(self.eval_dir(name), results, checkpoint_path)
+        _write_eval_summary(output_dir, results, checkpoint_path)
         return results
 
     def predict(self, input_fn, predict_keys=None, hooks=None, checkpoint_path=None,

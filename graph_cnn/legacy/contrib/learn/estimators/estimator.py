@@ -206,6 +206,13 @@ class Estimator(_core.Estimator):
 
     params = property(lambda self: self._contrib_params)
 
+    def export_savedmodel(self, *args, **kwargs):
+        """Not emulated: contrib.learn's export took ``InputFnOps``, not the core receivers."""
+        raise NotImplementedError("tf.contrib.learn Estimator.export_savedmodel is not emulated "
+                                  "by graph_cnn; use tf.estimator.Estimator.export_saved_model")
+
+    export_saved_model = export_savedmodel
+
     def _run_contrib_model_fn(self, features, labels, mode, config):
         """The contrib ``model_fn`` called as TF1 called it, as a ``tf.estimator`` spec."""
         features, labels = self._feature_engineering_fn(features, labels)
