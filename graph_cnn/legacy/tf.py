@@ -27,7 +27,8 @@ TENSORFLOW_VERSION = _tf1.__version__
 _VERSION_NAMES = ("__version__", "VERSION")
 
 Namespace = _tf1.Namespace
-layers = _tf1.layers
+# tf.layers.InputSpec was Keras' (a custom Layer's ``input_spec``)
+layers = Namespace("tf.layers", {"InputSpec": _tf1.keras.layers.InputSpec}, _tf1.layers)
 nn = Namespace("tf.nn", {"rnn_cell": Namespace("tf.nn.rnn_cell", _tf1._public(_rnn)),
                          # TF 0.12's names: tf.nn.seq2seq became tf.contrib.legacy_seq2seq
                          "seq2seq": _legacy_seq2seq, "rnn": _rnn.static_rnn,
@@ -79,3 +80,15 @@ def _experimental_list_devices():
 
 
 config = Namespace("tf.config", {"experimental_list_devices": _experimental_list_devices}, _tf1.config)
+
+
+def _pywrap_tensorflow():
+    """TF 1.15's ``tf.pywrap_tensorflow``, as TF1 code used it: ``NewCheckpointReader(path)``
+    (a checkpoint's variables, shapes and values) over TensorFlow's own module."""
+    from tensorflow.python import pywrap_tensorflow
+
+    return Namespace("tf.pywrap_tensorflow",
+                     {"NewCheckpointReader": _tf1.train.NewCheckpointReader}, pywrap_tensorflow)
+
+
+pywrap_tensorflow = _pywrap_tensorflow()

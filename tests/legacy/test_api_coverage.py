@@ -103,6 +103,19 @@ def test_tf1_names_added_past_compat_v1_behave():
     assert tf.estimator.StopAtStepHook is tf.train.StopAtStepHook
 
 
+def test_pywrap_tensorflow_reads_a_checkpoint_and_layers_has_input_spec(tmp_path):
+    with tf.Graph().as_default():
+        tf.get_variable("w", [3, 2], initializer=tf.ones_initializer())
+        saver = tf.train.Saver()
+        with tf.Session() as sess:
+            sess.run(tf.global_variables_initializer())
+            path = saver.save(sess, str(tmp_path / "model.ckpt"))
+    reader = tf.pywrap_tensorflow.NewCheckpointReader(path)
+    assert reader.get_variable_to_shape_map() == {"w": [3, 2]}
+    assert reader.get_tensor("w").sum() == 6
+    assert tf.layers.InputSpec(ndim=4).ndim == 4 and tf.layers.dense is not None
+
+
 def test_cli_prints_json_and_fails_in_one_line_on_a_broken_list(monkeypatch, tmp_path, capsys):
     assert coverage.main(["--json"]) == 0
     printed = json.loads(capsys.readouterr().out)
