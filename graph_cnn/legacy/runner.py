@@ -53,7 +53,7 @@ ALIASES = {
     "tensorflow.estimator.tpu": "graph_cnn.legacy.estimator.tpu",
     "tensorflow.estimator.export": "graph_cnn.legacy.estimator.export",
     "tensorflow.estimator.experimental": "graph_cnn.legacy.estimator.experimental",
-    "tensorflow.examples.tutorials.mnist.input_data": "graph_cnn.data.input_data",
+    "tensorflow.examples.tutorials.mnist.input_data": "graph_cnn.legacy.input_data",
 }
 # Whole subtrees whose every module is the target's names (tensorflow.python.estimator.model_fn,
 # .canned.dnn, .inputs.numpy_io ...: each TF1 file's names are among those the package
@@ -204,7 +204,8 @@ def install(quiet=False, verbose=None):
     import sklearn.datasets
     import tensorflow as real_tf
 
-    from graph_cnn.data import input_data, mldata
+    from graph_cnn.data import mldata
+    from graph_cnn.legacy import input_data
     from graph_cnn.legacy import tf as tf1
 
     if verbose is None:

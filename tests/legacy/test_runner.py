@@ -4,7 +4,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import ROOT, run_cli
 
 SCRIPTS = Path(__file__).parent / "legacy_scripts"
 
@@ -304,3 +304,21 @@ def test_a_binary_or_empty_script_is_one_line_naming_it(tmp_path):
     assert result.stderr.strip().splitlines() == [
         f"graph-cnn: error: {binary}: binary data, not Python source; give a TF1 .py script "
         "or .ipynb notebook"]
+
+
+def test_input_data_says_extracting_as_tf1_did(tmp_path):
+    """The four lines every saved TF1 MNIST notebook shows, with the program's own folder."""
+    script = tmp_path / "mnist_lines.py"
+    script.write_text("from tensorflow.examples.tutorials.mnist import input_data\n"
+                      "import tensorflow as tf\n"
+                      "mnist = input_data.read_data_sets('MNIST_data/', one_hot=True)\n"
+                      "print(mnist.train.num_examples, mnist.test.labels.shape)\n"
+                      "again = tf.contrib.learn.datasets.mnist.read_data_sets('/tmp/data')\n")
+    result = run_cli("legacy", script)
+    assert result.returncode == 0, result.stderr[-2000:]
+    files = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
+             "t10k-images-idx3-ubyte.gz", "t10k-labels-idx1-ubyte.gz")
+    assert result.stdout.splitlines() == [
+        *(f"Extracting MNIST_data/{f}" for f in files), "55000 (10000, 10)",
+        *(f"Extracting /tmp/data/{f}" for f in files)]
+    assert not (ROOT / "MNIST_data").exists()  # where it ran: nothing written

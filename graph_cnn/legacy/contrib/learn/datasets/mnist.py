@@ -1,7 +1,7 @@
 """``tf.contrib.learn.datasets.mnist`` (also ``tensorflow.contrib.learn.python.learn.datasets.mnist``):
 the same loader as ``tensorflow.examples.tutorials.mnist.input_data``."""
 
-from graph_cnn.data.input_data import DataSet, dense_to_one_hot, read_data_sets  # noqa: F401
+from graph_cnn.legacy.input_data import DataSet, dense_to_one_hot, read_data_sets  # noqa: F401
 
 
 def load_mnist(train_dir="MNIST-data"):
