@@ -1,5 +1,7 @@
-"""The canned estimators ``DNNClassifier`` and ``LinearClassifier`` and their classification
-head, as TF1's ``canned/dnn.py``, ``canned/linear.py`` and ``canned/head.py``."""
+"""The canned estimators ``DNNClassifier``, ``DNNRegressor``, ``LinearClassifier``,
+``LinearRegressor``, ``DNNLinearCombinedClassifier`` and ``DNNLinearCombinedRegressor`` and their
+classification and regression heads, as TF1's ``canned/dnn.py``, ``canned/linear.py``,
+``canned/dnn_linear_combined.py`` and ``canned/head.py``."""
 
 import math
 
@@ -130,8 +132,16 @@ class _ClassificationHead:
                 })
         return metrics
 
-    def create_estimator_spec(self, features, mode, logits, labels, optimizer):
-        """The spec for ``mode``; ``optimizer`` is used in TRAIN only."""
+    def _unreduced_loss(self, labels, logits):
+        if self.n_classes == 2:
+            return tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
+        return tf.expand_dims(v1.losses.sparse_softmax_cross_entropy(
+            labels=labels[:, 0], logits=logits, reduction=v1.losses.Reduction.NONE), -1)
+
+    def create_estimator_spec(self, features, mode, logits, labels, optimizer=None,
+                              train_op_fn=None):
+        """The spec for ``mode``; in TRAIN, ``optimizer`` minimises the loss (stepping the
+        global step), or ``train_op_fn(loss)`` makes the train op."""
         del features  # no weight column
         with v1.name_scope("head"):
             logits = tf.cast(logits, tf.float32)
@@ -143,16 +153,15 @@ class _ClassificationHead:
             if mode == ModeKeys.PREDICT:
                 return EstimatorSpec(mode, predictions=predictions)
             labels = self._labels(labels)
-            if self.n_classes == 2:
-                unreduced = tf.nn.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
-            else:
-                unreduced = tf.expand_dims(v1.losses.sparse_softmax_cross_entropy(
-                    labels=labels[:, 0], logits=logits, reduction=v1.losses.Reduction.NONE), -1)
+            unreduced = self._unreduced_loss(labels, logits)
             loss = v1.losses.compute_weighted_loss(unreduced, reduction=self.reduction)
             if mode == ModeKeys.EVAL:
                 return EstimatorSpec(mode, predictions=predictions, loss=loss,
                                      eval_metric_ops=self._metrics(labels, predictions, unreduced))
-            train_op = optimizer.minimize(loss, global_step=v1.train.get_global_step())
+            if train_op_fn is not None:
+                train_op = train_op_fn(loss)
+            else:
+                train_op = optimizer.minimize(loss, global_step=v1.train.get_global_step())
             update_ops = v1.get_collection(v1.GraphKeys.UPDATE_OPS)
             if update_ops:
                 train_op = tf.group(train_op, *update_ops)
@@ -165,6 +174,45 @@ class _ClassificationHead:
             if mean_loss is not None:
                 v1.summary.scalar("average_loss", mean_loss)
         return EstimatorSpec(mode, predictions=predictions, loss=loss, train_op=train_op)
+
+
+class _RegressionHead(_ClassificationHead):
+    """TF1's regression head: the squared error of each of ``label_dimension`` outputs, summed
+    over the batch (``loss_reduction``); predictions ``{"predictions": logits}``; metrics
+    ``average_loss``, ``label/mean`` and ``prediction/mean``."""
+
+    def __init__(self, label_dimension, loss_reduction):
+        if label_dimension < 1:
+            raise ValueError(f"Invalid label_dimension {label_dimension}.")
+        if (loss_reduction not in v1.losses.Reduction.all()
+                or loss_reduction == v1.losses.Reduction.NONE):
+            raise ValueError(f"Invalid loss_reduction: {loss_reduction}")
+        self.reduction, self.logits_dimension = loss_reduction, label_dimension
+
+    def _labels(self, labels):
+        if labels is None:
+            raise ValueError("You must provide a labels Tensor. Given: None.")
+        labels = tf.cast(tf.convert_to_tensor(labels), tf.float32)
+        if labels.shape.rank == 1:
+            labels = tf.expand_dims(labels, -1)
+        if labels.shape[-1] not in (None, self.logits_dimension):
+            raise ValueError(f"Mismatched label shape. Expected labels dimension="
+                             f"{self.logits_dimension}. Received {labels.shape[-1]}.")
+        return tf.identity(labels, name="labels")
+
+    def _predictions(self, logits):
+        return {"predictions": logits}
+
+    def _unreduced_loss(self, labels, logits):
+        return v1.losses.mean_squared_error(labels=labels, predictions=logits,
+                                            reduction=v1.losses.Reduction.NONE)
+
+    def _metrics(self, labels, predictions, unreduced_loss):
+        with v1.name_scope("metrics"):
+            return {"average_loss": v1.metrics.mean(unreduced_loss, name="average_loss"),
+                    "prediction/mean": v1.metrics.mean(predictions["predictions"],
+                                                       name="prediction/mean"),
+                    "label/mean": v1.metrics.mean(labels, name="label/mean")}
 
 
 def _check_features(features):
@@ -186,47 +234,89 @@ def _layer_summary(value, tag):
     v1.summary.histogram(f"{tag}/activation", value)
 
 
-class DNNClassifier(Estimator):
-    """TF1's canned feed-forward classifier: ``dnn/hiddenlayer_N`` layers (glorot-uniform
-    kernels, ``activation_fn``, dropout while training) and ``dnn/logits``; Adagrad at 0.05 and
-    the loss summed over the batch by default."""
+def _dnn_logits(features, feature_columns, hidden_units, units, activation_fn, dropout, mode):
+    """TF1's DNN logit function, in the current variable scope: ``hiddenlayer_N`` (glorot-uniform
+    kernels, ``activation_fn``, dropout while training) and ``logits``, with their summaries."""
+    # one-part partitioners, as TF1 set up for zero parameter servers: checkpoints hold the
+    # same names (``dnn/hiddenlayer_0/kernel/t_0/Adagrad`` for its slots)
+    with v1.variable_scope("input_from_feature_columns",
+                           partitioner=v1.min_max_variable_partitioner(
+                               0, min_slice_size=64 << 20)):
+        net = v1.feature_column.input_layer(features, feature_columns)
+    for index, width in enumerate(hidden_units):
+        with v1.variable_scope(f"hiddenlayer_{index}") as scope:
+            net = _dense(net, width, activation_fn)
+            if dropout is not None and mode == ModeKeys.TRAIN:
+                net = tf.nn.dropout(net, rate=dropout)
+        _layer_summary(net, scope.name)
+    with v1.variable_scope("logits") as scope:
+        logits = _dense(net, units, None)
+    _layer_summary(logits, scope.name)
+    return logits
+
+
+def _linear_logits(features, feature_columns, units, sparse_combiner):
+    """TF1's linear logit function, in the current variable scope: ``linear_model/<column>/
+    weights`` and ``bias_weights`` from zero; also the variables by column."""
+    columns_to_variables = {}
+    logits = v1.feature_column.linear_model(
+        features, feature_columns, units=units, sparse_combiner=sparse_combiner,
+        cols_to_vars=columns_to_variables)
+    return logits, columns_to_variables
+
+
+class _DNN(Estimator):
+    """A canned feed-forward network on ``head``: ``dnn/hiddenlayer_N`` and ``dnn/logits``;
+    Adagrad at 0.05 and the loss summed over the batch by default."""
+
+    def __init__(self, head, hidden_units, feature_columns, model_dir, optimizer, activation_fn,
+                 dropout, config, warm_start_from, **unsupported):
+        _unsupported(**unsupported)
+        hidden_units, feature_columns = list(hidden_units), tuple(feature_columns or ())
+
+        def _model_fn(features, labels, mode, config):
+            _check_features(features)
+            opt = _optimizer(optimizer, learning_rate=0.05)
+            with v1.variable_scope("dnn", values=tuple(features.values()),
+                                   partitioner=v1.min_max_variable_partitioner(0)):
+                logits = _dnn_logits(features, feature_columns, hidden_units,
+                                     head.logits_dimension, activation_fn, dropout, mode)
+                return head.create_estimator_spec(features, mode, logits, labels, opt)
+
+        super().__init__(_model_fn, model_dir=model_dir, config=config,
+                         warm_start_from=warm_start_from)
+
+
+class DNNClassifier(_DNN):
+    """TF1's canned feed-forward classifier (see ``_DNN``)."""
 
     def __init__(self, hidden_units, feature_columns, model_dir=None, n_classes=2,
                  weight_column=None, label_vocabulary=None, optimizer="Adagrad",
                  activation_fn=tf.nn.relu, dropout=None, input_layer_partitioner=None,
                  config=None, warm_start_from=None, loss_reduction=v1.losses.Reduction.SUM,
                  batch_norm=False):
-        _unsupported(weight_column=(weight_column, None),
-                     label_vocabulary=(label_vocabulary, None),
-                     input_layer_partitioner=(input_layer_partitioner, None),
-                     batch_norm=(batch_norm, False))
-        head = _ClassificationHead(n_classes, loss_reduction)
-        hidden_units, feature_columns = list(hidden_units), tuple(feature_columns or ())
+        super().__init__(_ClassificationHead(n_classes, loss_reduction), hidden_units,
+                         feature_columns, model_dir, optimizer, activation_fn, dropout, config,
+                         warm_start_from, weight_column=(weight_column, None),
+                         label_vocabulary=(label_vocabulary, None),
+                         input_layer_partitioner=(input_layer_partitioner, None),
+                         batch_norm=(batch_norm, False))
 
-        def _model_fn(features, labels, mode, config):
-            _check_features(features)
-            opt = _optimizer(optimizer, learning_rate=0.05)
-            # one-part partitioners, as TF1 set up for zero parameter servers: checkpoints
-            # hold the same names (``dnn/hiddenlayer_0/kernel/t_0/Adagrad`` for its slots)
-            with v1.variable_scope("dnn", values=tuple(features.values()),
-                                   partitioner=v1.min_max_variable_partitioner(0)):
-                with v1.variable_scope("input_from_feature_columns",
-                                       partitioner=v1.min_max_variable_partitioner(
-                                           0, min_slice_size=64 << 20)):
-                    net = v1.feature_column.input_layer(features, feature_columns)
-                for index, units in enumerate(hidden_units):
-                    with v1.variable_scope(f"hiddenlayer_{index}") as scope:
-                        net = _dense(net, units, activation_fn)
-                        if dropout is not None and mode == ModeKeys.TRAIN:
-                            net = tf.nn.dropout(net, rate=dropout)
-                    _layer_summary(net, scope.name)
-                with v1.variable_scope("logits") as scope:
-                    logits = _dense(net, head.logits_dimension, None)
-                _layer_summary(logits, scope.name)
-                return head.create_estimator_spec(features, mode, logits, labels, opt)
 
-        super().__init__(_model_fn, model_dir=model_dir, config=config,
-                         warm_start_from=warm_start_from)
+class DNNRegressor(_DNN):
+    """TF1's canned feed-forward regressor (see ``_DNN``): squared error, ``label_dimension``
+    outputs."""
+
+    def __init__(self, hidden_units, feature_columns, model_dir=None, label_dimension=1,
+                 weight_column=None, optimizer="Adagrad", activation_fn=tf.nn.relu,
+                 dropout=None, input_layer_partitioner=None, config=None,
+                 warm_start_from=None, loss_reduction=v1.losses.Reduction.SUM,
+                 batch_norm=False):
+        super().__init__(_RegressionHead(label_dimension, loss_reduction), hidden_units,
+                         feature_columns, model_dir, optimizer, activation_fn, dropout, config,
+                         warm_start_from, weight_column=(weight_column, None),
+                         input_layer_partitioner=(input_layer_partitioner, None),
+                         batch_norm=(batch_norm, False))
 
 
 def _zero_fraction(variables):
@@ -235,19 +325,14 @@ def _zero_fraction(variables):
     return tf.identity(tf.add_n(zeros) / tf.add_n(sizes), name="zero_fraction")
 
 
-class LinearClassifier(Estimator):
-    """TF1's canned linear classifier: ``linear/linear_model/<column>/weights`` and
+class _Linear(Estimator):
+    """A canned linear model on ``head``: ``linear/linear_model/<column>/weights`` and
     ``bias_weights`` from zero; FTRL at 0.2 (``optimizer=None``: min(0.2, 1/sqrt(columns))) and
     the loss summed over the batch by default."""
 
-    def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column=None,
-                 label_vocabulary=None, optimizer="Ftrl", config=None, partitioner=None,
-                 warm_start_from=None, loss_reduction=v1.losses.Reduction.SUM,
-                 sparse_combiner="sum"):
-        _unsupported(weight_column=(weight_column, None),
-                     label_vocabulary=(label_vocabulary, None),
-                     partitioner=(partitioner, None))
-        head = _ClassificationHead(n_classes, loss_reduction)
+    def __init__(self, head, feature_columns, model_dir, optimizer, config, warm_start_from,
+                 sparse_combiner, **unsupported):
+        _unsupported(**unsupported)
         feature_columns = tuple(feature_columns or ())
 
         def _model_fn(features, labels, mode, config):
@@ -257,10 +342,8 @@ class LinearClassifier(Estimator):
             with v1.variable_scope("linear", values=tuple(features.values()),
                                    partitioner=v1.min_max_variable_partitioner(
                                        0, min_slice_size=64 << 20)):
-                columns_to_variables = {}
-                logits = v1.feature_column.linear_model(
-                    features, feature_columns, units=head.logits_dimension,
-                    sparse_combiner=sparse_combiner, cols_to_vars=columns_to_variables)
+                logits, columns_to_variables = _linear_logits(
+                    features, feature_columns, head.logits_dimension, sparse_combiner)
                 bias = columns_to_variables.pop("bias")
                 if head.logits_dimension > 1:
                     v1.summary.histogram("bias", bias)
@@ -272,3 +355,118 @@ class LinearClassifier(Estimator):
 
         super().__init__(_model_fn, model_dir=model_dir, config=config,
                          warm_start_from=warm_start_from)
+
+
+class LinearClassifier(_Linear):
+    """TF1's canned linear classifier (see ``_Linear``)."""
+
+    def __init__(self, feature_columns, model_dir=None, n_classes=2, weight_column=None,
+                 label_vocabulary=None, optimizer="Ftrl", config=None, partitioner=None,
+                 warm_start_from=None, loss_reduction=v1.losses.Reduction.SUM,
+                 sparse_combiner="sum"):
+        super().__init__(_ClassificationHead(n_classes, loss_reduction), feature_columns,
+                         model_dir, optimizer, config, warm_start_from, sparse_combiner,
+                         weight_column=(weight_column, None),
+                         label_vocabulary=(label_vocabulary, None),
+                         partitioner=(partitioner, None))
+
+
+class LinearRegressor(_Linear):
+    """TF1's canned linear regressor (see ``_Linear``): squared error, ``label_dimension``
+    outputs."""
+
+    def __init__(self, feature_columns, model_dir=None, label_dimension=1, weight_column=None,
+                 optimizer="Ftrl", config=None, partitioner=None, warm_start_from=None,
+                 loss_reduction=v1.losses.Reduction.SUM, sparse_combiner="sum"):
+        super().__init__(_RegressionHead(label_dimension, loss_reduction), feature_columns,
+                         model_dir, optimizer, config, warm_start_from, sparse_combiner,
+                         weight_column=(weight_column, None), partitioner=(partitioner, None))
+
+
+class _DNNLinearCombined(Estimator):
+    """TF1's wide and deep model on ``head``: the logits of a linear model (``linear/``, FTRL at
+    min(0.005, 1/sqrt(columns)) by default) and of a DNN (``dnn/``, Adagrad at 0.001) summed;
+    each optimizer updates its own part, then the global step moves once."""
+
+    def __init__(self, head, model_dir, linear_feature_columns, linear_optimizer,
+                 dnn_feature_columns, dnn_optimizer, dnn_hidden_units, dnn_activation_fn,
+                 dnn_dropout, config, warm_start_from, linear_sparse_combiner, **unsupported):
+        _unsupported(**unsupported)
+        linear_columns = tuple(linear_feature_columns or ())
+        dnn_columns = tuple(dnn_feature_columns or ())
+        if not linear_columns and not dnn_columns:
+            raise ValueError("Either linear_feature_columns or dnn_feature_columns must be "
+                             "defined.")
+        if dnn_columns and not dnn_hidden_units:
+            raise ValueError(f"dnn_hidden_units must be defined when dnn_feature_columns is "
+                             f"specified. Given: {dnn_feature_columns}")
+
+        def _model_fn(features, labels, mode, config):
+            _check_features(features)
+            parts = []  # (logits, scope name, optimizer)
+            if dnn_columns:
+                with v1.variable_scope("dnn", values=tuple(features.values()),
+                                       partitioner=v1.min_max_variable_partitioner(0)) as scope:
+                    logits = _dnn_logits(features, dnn_columns, list(dnn_hidden_units),
+                                         head.logits_dimension, dnn_activation_fn, dnn_dropout,
+                                         mode)
+                parts.append((logits, scope.name, _optimizer(dnn_optimizer, 0.001)))
+            if linear_columns:
+                with v1.variable_scope("linear", values=tuple(features.values()),
+                                       partitioner=v1.min_max_variable_partitioner(
+                                           0, min_slice_size=64 << 20)) as scope:
+                    logits, _ = _linear_logits(features, linear_columns, head.logits_dimension,
+                                               linear_sparse_combiner)
+                    _layer_summary(logits, scope.name)
+                rate = min(0.005, 1.0 / math.sqrt(len(linear_columns)))
+                parts.append((logits, scope.name, _optimizer(linear_optimizer, rate)))
+
+            def _train_op_fn(loss):
+                steps = [opt.minimize(loss, var_list=v1.get_collection(
+                    v1.GraphKeys.TRAINABLE_VARIABLES, scope=name)) for _, name, opt in parts]
+                with tf.control_dependencies([tf.group(*steps)]):
+                    return v1.assign_add(v1.train.get_global_step(), 1)
+
+            total = tf.add_n([logits for logits, _, _ in parts])
+            return head.create_estimator_spec(features, mode, total, labels,
+                                              train_op_fn=_train_op_fn)
+
+        super().__init__(_model_fn, model_dir=model_dir, config=config,
+                         warm_start_from=warm_start_from)
+
+
+class DNNLinearCombinedClassifier(_DNNLinearCombined):
+    """TF1's wide and deep classifier (see ``_DNNLinearCombined``)."""
+
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=tf.nn.relu, dnn_dropout=None, n_classes=2,
+                 weight_column=None, label_vocabulary=None, input_layer_partitioner=None,
+                 config=None, warm_start_from=None, loss_reduction=v1.losses.Reduction.SUM,
+                 batch_norm=False, linear_sparse_combiner="sum"):
+        super().__init__(_ClassificationHead(n_classes, loss_reduction), model_dir,
+                         linear_feature_columns, linear_optimizer, dnn_feature_columns,
+                         dnn_optimizer, dnn_hidden_units, dnn_activation_fn, dnn_dropout, config,
+                         warm_start_from, linear_sparse_combiner,
+                         weight_column=(weight_column, None),
+                         label_vocabulary=(label_vocabulary, None),
+                         input_layer_partitioner=(input_layer_partitioner, None),
+                         batch_norm=(batch_norm, False))
+
+
+class DNNLinearCombinedRegressor(_DNNLinearCombined):
+    """TF1's wide and deep regressor (see ``_DNNLinearCombined``)."""
+
+    def __init__(self, model_dir=None, linear_feature_columns=None, linear_optimizer="Ftrl",
+                 dnn_feature_columns=None, dnn_optimizer="Adagrad", dnn_hidden_units=None,
+                 dnn_activation_fn=tf.nn.relu, dnn_dropout=None, label_dimension=1,
+                 weight_column=None, input_layer_partitioner=None, config=None,
+                 warm_start_from=None, loss_reduction=v1.losses.Reduction.SUM,
+                 batch_norm=False, linear_sparse_combiner="sum"):
+        super().__init__(_RegressionHead(label_dimension, loss_reduction), model_dir,
+                         linear_feature_columns, linear_optimizer, dnn_feature_columns,
+                         dnn_optimizer, dnn_hidden_units, dnn_activation_fn, dnn_dropout, config,
+                         warm_start_from, linear_sparse_combiner,
+                         weight_column=(weight_column, None),
+                         input_layer_partitioner=(input_layer_partitioner, None),
+                         batch_norm=(batch_norm, False))
