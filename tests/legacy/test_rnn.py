@@ -567,3 +567,4 @@ def test_lstm_block_fused_cell_is_the_block_cell_over_time(graph):
     np.testing.assert_allclose(final.h, [want[3][0], want[1][1]], atol=1e-6)
     with pytest.raises(ValueError, match="initial_state or dtype"):
         fused(tf.constant(x))
+

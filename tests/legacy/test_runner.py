@@ -3,6 +3,7 @@
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
 from conftest import ROOT, run_cli
 
@@ -322,3 +323,27 @@ def test_input_data_says_extracting_as_tf1_did(tmp_path):
         *(f"Extracting MNIST_data/{f}" for f in files), "55000 (10000, 10)",
         *(f"Extracting /tmp/data/{f}" for f in files)]
     assert not (ROOT / "MNIST_data").exists()  # where it ran: nothing written
+
+
+def test_a_cifar10_binary_queue_pipeline_trains_on_stand_in_batches(tmp_path):
+    """The CIFAR-10 binary format (label byte + 3072 depth-major bytes per record, five
+    data_batch_N.bin files) in a stand-in the test makes: a class is a colour, so a small net
+    learns it through TF1's reader, queue and shuffle_batch."""
+    folder = tmp_path / "cifar-10-batches-bin"
+    folder.mkdir()
+    rng = np.random.RandomState(0)
+    colours = rng.randint(0, 256, (10, 3))
+    for index in range(1, 6):
+        labels = rng.randint(0, 10, 100).astype(np.uint8)
+        planes = np.clip(colours[labels][:, :, None] + rng.randint(-20, 21, (100, 3, 1024)),
+                         0, 255).astype(np.uint8)
+        records = np.concatenate([labels[:, None], planes.reshape(100, 3072)], axis=1)
+        (folder / f"data_batch_{index}.bin").write_bytes(records.tobytes())
+    done = run_cli("legacy", SCRIPTS / "cifar10_queue_2017.py",
+                   tmp_path, "120")
+    assert done.returncode == 0, done.stderr[-3000:]
+    stdout = done.stdout
+    losses = [float(v) for v in re.findall(r"loss = ([0-9.]+)", stdout)]
+    assert len(losses) == 6 and losses[-1] < 0.5 * losses[0], stdout
+    assert float(re.search(r"precision @ 1 = ([0-9.]+)", stdout).group(1)) >= 0.5
+    assert "files read: 5" in stdout
