@@ -1,0 +1,226 @@
+"""``slim.nets.inception_v3`` as TF 1.15 shipped it: Inception v3 (Szegedy et al., "Rethinking
+the Inception Architecture for Computer Vision", arXiv:1512.00567): ``inception_v3_base`` up to
+any end point, ``inception_v3`` with the auxiliary head and the logits, and
+``inception_v3_arg_scope``.
+
+Layer scopes, end points and variable shapes are TF's, quirks included (``Mixed_5c``'s
+``Conv2d_0b_1x1``/``Conv_1_0c_5x5``, ``Mixed_6a``'s 3x3 ``Conv2d_1a_1x1``, ``Mixed_7b``'s
+``Conv2d_0b_3x1``), so the published ``inception_v3_2016_08_28`` checkpoint restores by name.
+As TF 1.15's contrib version, the auxiliary logits are always built and ``num_classes`` is
+required (no ``global_pool`` or ``create_aux_logits``, which only the later models repo had).
+"""
+
+import tensorflow as tf
+
+from graph_cnn.legacy.contrib import layers
+
+v1 = tf.compat.v1
+
+
+def _trunc_normal(stddev):
+    return v1.truncated_normal_initializer(0.0, stddev)
+
+
+def _conv(depth, kernel, scope, stride=1, padding=None):
+    return ("conv", depth, kernel, scope, stride, padding)
+
+
+def _pool(kind, scope, stride=1, padding=None):
+    return (kind, None, [3, 3], scope, stride, padding)
+
+
+# The stem: (end point, step) in order; every step here is VALID unless it says otherwise.
+_STEM = [
+    _conv(32, [3, 3], "Conv2d_1a_3x3", stride=2),
+    _conv(32, [3, 3], "Conv2d_2a_3x3"),
+    _conv(64, [3, 3], "Conv2d_2b_3x3", padding="SAME"),
+    _pool("max", "MaxPool_3a_3x3", stride=2),
+    _conv(80, [1, 1], "Conv2d_3b_1x1"),
+    _conv(192, [3, 3], "Conv2d_4a_3x3"),
+    _pool("max", "MaxPool_5a_3x3", stride=2),
+]
+
+
+def _mixed_35(pool_depth, second_branch):
+    return [[_conv(64, [1, 1], "Conv2d_0a_1x1")],
+            second_branch,
+            [_conv(64, [1, 1], "Conv2d_0a_1x1"), _conv(96, [3, 3], "Conv2d_0b_3x3"),
+             _conv(96, [3, 3], "Conv2d_0c_3x3")],
+            [_pool("avg", "AvgPool_0a_3x3"), _conv(pool_depth, [1, 1], "Conv2d_0b_1x1")]]
+
+
+def _mixed_17(inner):
+    return [[_conv(192, [1, 1], "Conv2d_0a_1x1")],
+            [_conv(inner, [1, 1], "Conv2d_0a_1x1"), _conv(inner, [1, 7], "Conv2d_0b_1x7"),
+             _conv(192, [7, 1], "Conv2d_0c_7x1")],
+            [_conv(inner, [1, 1], "Conv2d_0a_1x1"), _conv(inner, [7, 1], "Conv2d_0b_7x1"),
+             _conv(inner, [1, 7], "Conv2d_0c_1x7"), _conv(inner, [7, 1], "Conv2d_0d_7x1"),
+             _conv(192, [1, 7], "Conv2d_0e_1x7")],
+            [_pool("avg", "AvgPool_0a_3x3"), _conv(192, [1, 1], "Conv2d_0b_1x1")]]
+
+
+def _mixed_8(second_3x1):
+    # a list inside a branch is a fork: its convolutions read the same input, concatenated
+    return [[_conv(320, [1, 1], "Conv2d_0a_1x1")],
+            [_conv(384, [1, 1], "Conv2d_0a_1x1"),
+             [_conv(384, [1, 3], "Conv2d_0b_1x3"), _conv(384, [3, 1], second_3x1)]],
+            [_conv(448, [1, 1], "Conv2d_0a_1x1"), _conv(384, [3, 3], "Conv2d_0b_3x3"),
+             [_conv(384, [1, 3], "Conv2d_0c_1x3"), _conv(384, [3, 1], "Conv2d_0d_3x1")]],
+            [_pool("avg", "AvgPool_0a_3x3"), _conv(192, [1, 1], "Conv2d_0b_1x1")]]
+
+
+_REDUCE = {"stride": 2, "padding": "VALID"}
+
+# The inception blocks (SAME unless a step says otherwise): end point -> branches.
+_MIXED = {
+    "Mixed_5b": _mixed_35(32, [_conv(48, [1, 1], "Conv2d_0a_1x1"),
+                               _conv(64, [5, 5], "Conv2d_0b_5x5")]),
+    "Mixed_5c": _mixed_35(64, [_conv(48, [1, 1], "Conv2d_0b_1x1"),
+                               _conv(64, [5, 5], "Conv_1_0c_5x5")]),
+    "Mixed_5d": _mixed_35(64, [_conv(48, [1, 1], "Conv2d_0a_1x1"),
+                               _conv(64, [5, 5], "Conv2d_0b_5x5")]),
+    "Mixed_6a": [[_conv(384, [3, 3], "Conv2d_1a_1x1", **_REDUCE)],
+                 [_conv(64, [1, 1], "Conv2d_0a_1x1"), _conv(96, [3, 3], "Conv2d_0b_3x3"),
+                  _conv(96, [3, 3], "Conv2d_1a_1x1", **_REDUCE)],
+                 [_pool("max", "MaxPool_1a_3x3", **_REDUCE)]],
+    "Mixed_6b": _mixed_17(128),
+    "Mixed_6c": _mixed_17(160),
+    "Mixed_6d": _mixed_17(160),
+    "Mixed_6e": _mixed_17(192),
+    "Mixed_7a": [[_conv(192, [1, 1], "Conv2d_0a_1x1"),
+                  _conv(320, [3, 3], "Conv2d_1a_3x3", **_REDUCE)],
+                 [_conv(192, [1, 1], "Conv2d_0a_1x1"), _conv(192, [1, 7], "Conv2d_0b_1x7"),
+                  _conv(192, [7, 1], "Conv2d_0c_7x1"),
+                  _conv(192, [3, 3], "Conv2d_1a_3x3", **_REDUCE)],
+                 [_pool("max", "MaxPool_1a_3x3", **_REDUCE)]],
+    "Mixed_7b": _mixed_8("Conv2d_0b_3x1"),
+    "Mixed_7c": _mixed_8("Conv2d_0c_3x1"),
+}
+
+END_POINTS = [step[3] for step in _STEM] + list(_MIXED)
+
+
+def _depth_fn(depth_multiplier, min_depth):
+    if depth_multiplier <= 0:
+        raise ValueError("depth_multiplier is not greater than zero.")
+    return lambda d: max(int(d * depth_multiplier), min_depth)
+
+
+def _apply(net, step, depth):
+    kind, channels, kernel, scope, stride, padding = step
+    options = {"stride": stride} if padding is None else {"stride": stride, "padding": padding}
+    if kind == "conv":
+        return layers.conv2d(net, depth(channels), kernel, scope=scope, **options)
+    pool = layers.max_pool2d if kind == "max" else layers.avg_pool2d
+    return pool(net, kernel, scope=scope, **options)
+
+
+def _branch(net, steps, depth):
+    for step in steps:
+        if isinstance(step, list):
+            net = tf.concat([_apply(net, s, depth) for s in step], 3)
+        else:
+            net = _apply(net, step, depth)
+    return net
+
+
+def _pools_and_convs(padding):
+    return layers.arg_scope([layers.conv2d, layers.max_pool2d, layers.avg_pool2d], stride=1,
+                            padding=padding)
+
+
+def inception_v3_base(inputs, final_endpoint="Mixed_7c", min_depth=16, depth_multiplier=1.0,
+                      scope=None):
+    """Inception v3 from ``inputs`` up to ``final_endpoint`` (one of ``END_POINTS``); returns
+    ``(net, end_points)``. Depths are ``max(int(d * depth_multiplier), min_depth)``."""
+    depth = _depth_fn(depth_multiplier, min_depth)
+    end_points = {}
+    with v1.variable_scope(scope, "InceptionV3", [inputs]):
+        net = inputs
+        with _pools_and_convs("VALID"):
+            for step in _STEM:
+                net = end_points[step[3]] = _apply(net, step, depth)
+                if step[3] == final_endpoint:
+                    return net, end_points
+        with _pools_and_convs("SAME"):
+            for end_point, branches in _MIXED.items():
+                with v1.variable_scope(end_point):
+                    outputs = []
+                    for i, steps in enumerate(branches):
+                        with v1.variable_scope(f"Branch_{i}"):
+                            outputs.append(_branch(net, steps, depth))
+                    net = end_points[end_point] = tf.concat(outputs, 3)
+                if end_point == final_endpoint:
+                    return net, end_points
+    raise ValueError(f"Unknown final endpoint {final_endpoint}")
+
+
+def _reduced_kernel_size_for_small_input(input_tensor, kernel_size):
+    """``kernel_size`` cut to the input's spatial size where that is known and smaller."""
+    height, width = input_tensor.shape.as_list()[1:3]
+    if height is None or width is None:
+        return kernel_size
+    return [min(height, kernel_size[0]), min(width, kernel_size[1])]
+
+
+def _squeeze(logits, spatial_squeeze):
+    return tf.squeeze(logits, [1, 2], name="SpatialSqueeze") if spatial_squeeze else logits
+
+
+def inception_v3(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.8,
+                 min_depth=16, depth_multiplier=1.0, prediction_fn=layers.softmax,
+                 spatial_squeeze=True, reuse=None, scope="InceptionV3"):
+    """Inception v3 classifier (default input 299x299); returns ``(logits, end_points)`` with
+    ``AuxLogits`` (from ``Mixed_6e``), ``PreLogits``, ``Logits`` and ``Predictions`` added."""
+    depth = _depth_fn(depth_multiplier, min_depth)
+    with v1.variable_scope(scope, "InceptionV3", [inputs, num_classes], reuse=reuse) as sc, \
+            layers.arg_scope([layers.batch_norm, layers.dropout], is_training=is_training):
+        net, end_points = inception_v3_base(inputs, scope=sc, min_depth=min_depth,
+                                            depth_multiplier=depth_multiplier)
+        with _pools_and_convs("SAME"), v1.variable_scope("AuxLogits"):
+            aux = layers.avg_pool2d(end_points["Mixed_6e"], [5, 5], stride=3,
+                                    padding="VALID", scope="AvgPool_1a_5x5")
+            aux = layers.conv2d(aux, depth(128), [1, 1], scope="Conv2d_1b_1x1")
+            kernel = _reduced_kernel_size_for_small_input(aux, [5, 5])
+            aux = layers.conv2d(aux, depth(768), kernel, padding="VALID",
+                                weights_initializer=_trunc_normal(0.01),
+                                scope="Conv2d_2a_{}x{}".format(*kernel))
+            aux = layers.conv2d(aux, num_classes, [1, 1], activation_fn=None,
+                                normalizer_fn=None, weights_initializer=_trunc_normal(0.001),
+                                scope="Conv2d_2b_1x1")
+            end_points["AuxLogits"] = _squeeze(aux, spatial_squeeze)
+        with v1.variable_scope("Logits"):
+            kernel = _reduced_kernel_size_for_small_input(net, [8, 8])
+            net = layers.avg_pool2d(net, kernel, padding="VALID",
+                                    scope="AvgPool_1a_{}x{}".format(*kernel))
+            net = end_points["PreLogits"] = layers.dropout(
+                net, keep_prob=dropout_keep_prob, scope="Dropout_1b")
+            logits = layers.conv2d(net, num_classes, [1, 1], activation_fn=None,
+                                   normalizer_fn=None, scope="Conv2d_1c_1x1")
+            logits = _squeeze(logits, spatial_squeeze)
+        end_points["Logits"] = logits
+        end_points["Predictions"] = prediction_fn(logits, scope="Predictions")
+    return logits, end_points
+
+
+inception_v3.default_image_size = 299
+
+
+def inception_v3_arg_scope(weight_decay=0.00004, batch_norm_var_collection="moving_vars",
+                           use_fused_batchnorm=True):
+    """The scope the published checkpoint was trained in: L2-decayed, He-initialised
+    convolutions, each followed by batch norm (``beta`` only; decay 0.9997, epsilon 0.001, the
+    moving statistics also in ``batch_norm_var_collection``) and ReLU."""
+    batch_norm_params = {
+        "decay": 0.9997, "epsilon": 0.001, "updates_collections": v1.GraphKeys.UPDATE_OPS,
+        "fused": use_fused_batchnorm,
+        "variables_collections": {"beta": None, "gamma": None,
+                                  "moving_mean": [batch_norm_var_collection],
+                                  "moving_variance": [batch_norm_var_collection]}}
+    with layers.arg_scope([layers.conv2d, layers.fully_connected],
+                          weights_regularizer=layers.l2_regularizer(weight_decay)), \
+            layers.arg_scope([layers.conv2d],
+                             weights_initializer=layers.variance_scaling_initializer(),
+                             activation_fn=tf.nn.relu, normalizer_fn=layers.batch_norm,
+                             normalizer_params=batch_norm_params) as scope:
+        return scope
