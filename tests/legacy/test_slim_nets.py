@@ -50,8 +50,11 @@ def _vgg_end_points(scope, convs):
 # and VGG19 (138,357,544, 143,667,240) and torchvision's vgg11 (132,863,336). Inception v3 with
 # 1001 classes: Keras's InceptionV3 has 23,817,352 trainable (1000 classes, no aux head, batch
 # norm beta only, as here), +2,049 for the 1001st class, +3,326,569 for the aux head
-# (128 * 768 + 128, 5 * 5 * 128 * 768 + 768, 768 * 1001 + 1001). AlexNet v2: summed by hand
-# from its layer shapes (conv1 11x11x3x64 ... fc6 5x5x256x4096, fc7, fc8; with biases).
+# (128 * 768 + 128, 5 * 5 * 128 * 768 + 768, 768 * 1001 + 1001). Inception v1 with 1001
+# classes: torchvision's googlenet without aux heads (6,624,904: the same 3x3 "5x5" branches,
+# batch norm gamma and beta) less its 7,280 gammas, +1,025 for the 1001st class. AlexNet v2:
+# summed by hand from its layer shapes (conv1 11x11x3x64 ... fc6 5x5x256x4096, fc7, fc8; with
+# biases).
 NETS = {
     "inception_v3": (
         nets.inception_v3.inception_v3, nets.inception_v3.inception_v3_arg_scope, 299, 1001,
@@ -65,6 +68,18 @@ NETS = {
          "InceptionV3/AuxLogits/Conv2d_2a_5x5/weights": [5, 5, 128, 768],
          "InceptionV3/AuxLogits/Conv2d_2b_1x1/biases": [1001],
          "InceptionV3/Logits/Conv2d_1c_1x1/weights": [1, 1, 2048, 1001]}),
+    "inception_v1": (
+        nets.inception.inception_v1, nets.inception.inception_v1_arg_scope, 224, 1001,
+        [1, 1001], 6_618_649,
+        {"Conv2d_1a_7x7", "MaxPool_2a_3x3", "Conv2d_2b_1x1", "Conv2d_2c_3x3", "MaxPool_3a_3x3",
+         "Mixed_3b", "Mixed_3c", "MaxPool_4a_3x3", "Mixed_4b", "Mixed_4c", "Mixed_4d",
+         "Mixed_4e", "Mixed_4f", "MaxPool_5a_2x2", "Mixed_5b", "Mixed_5c", "Logits",
+         "Predictions"},
+        {"InceptionV1/Conv2d_1a_7x7/weights": [7, 7, 3, 64],
+         "InceptionV1/Mixed_3b/Branch_2/Conv2d_0b_3x3/weights": [3, 3, 16, 32],
+         "InceptionV1/Mixed_5b/Branch_2/Conv2d_0a_3x3/weights": [3, 3, 32, 128],
+         "InceptionV1/Mixed_5c/Branch_3/Conv2d_0b_1x1/BatchNorm/beta": [128],
+         "InceptionV1/Logits/Conv2d_0c_1x1/weights": [1, 1, 1024, 1001]}),
     "resnet_v1_50": (
         nets.resnet_v1.resnet_v1_50, nets.resnet_v1.resnet_arg_scope, 224, 1000,
         [1, 1, 1, 1000], 25_557_032, _resnet_end_points("resnet_v1_50", (3, 4, 6, 3)),
@@ -150,7 +165,8 @@ def test_net_builds_tf1_graph_with_checkpoint_names(name):
         assert set(v1.model_variables()) == set(v1.global_variables())
 
 
-@pytest.mark.parametrize("name,size", [("inception_v3", 107), ("vgg_a", 224),
+@pytest.mark.parametrize("name,size", [("inception_v3", 107), ("inception_v1", 224),
+                                       ("vgg_a", 224),
                                        ("alexnet_v2", 224)])
 def test_is_training_false_builds_no_dropout(name, size):
     with tf.Graph().as_default():

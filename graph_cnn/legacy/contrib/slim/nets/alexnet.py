@@ -38,7 +38,8 @@ def alexnet_v2(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.5
             net = layers.conv2d(net, 384, [3, 3], scope="conv4")
             net = layers.conv2d(net, 256, [3, 3], scope="conv5")
             net = layers.max_pool2d(net, [3, 3], 2, scope="pool5")
-            with layers.arg_scope([layers.conv2d], weights_initializer=_trunc_normal(0.005),
+            with layers.arg_scope([layers.conv2d],
+                                  weights_initializer=v1.truncated_normal_initializer(0.0, 0.005),
                                   biases_initializer=v1.constant_initializer(0.1)):
                 net = _fc_conv.head(net, [5, 5], num_classes, is_training, dropout_keep_prob,
                                     spatial_squeeze, fc8_biases=v1.zeros_initializer())
@@ -46,7 +47,3 @@ def alexnet_v2(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.5
 
 
 alexnet_v2.default_image_size = 224
-
-
-def _trunc_normal(stddev):
-    return v1.truncated_normal_initializer(0.0, stddev)

@@ -13,20 +13,10 @@ required (no ``global_pool`` or ``create_aux_logits``, which only the later mode
 import tensorflow as tf
 
 from graph_cnn.legacy.contrib import layers
+from graph_cnn.legacy.contrib.slim.nets import _inception
 
 v1 = tf.compat.v1
-
-
-def _trunc_normal(stddev):
-    return v1.truncated_normal_initializer(0.0, stddev)
-
-
-def _conv(depth, kernel, scope, stride=1, padding=None):
-    return ("conv", depth, kernel, scope, stride, padding)
-
-
-def _pool(kind, scope, stride=1, padding=None):
-    return (kind, None, [3, 3], scope, stride, padding)
+_conv, _pool = _inception.conv, _inception.pool
 
 
 # The stem: (end point, step) in order; every step here is VALID unless it says otherwise.
@@ -106,24 +96,6 @@ def _depth_fn(depth_multiplier, min_depth):
     return lambda d: max(int(d * depth_multiplier), min_depth)
 
 
-def _apply(net, step, depth):
-    kind, channels, kernel, scope, stride, padding = step
-    options = {"stride": stride} if padding is None else {"stride": stride, "padding": padding}
-    if kind == "conv":
-        return layers.conv2d(net, depth(channels), kernel, scope=scope, **options)
-    pool = layers.max_pool2d if kind == "max" else layers.avg_pool2d
-    return pool(net, kernel, scope=scope, **options)
-
-
-def _branch(net, steps, depth):
-    for step in steps:
-        if isinstance(step, list):
-            net = tf.concat([_apply(net, s, depth) for s in step], 3)
-        else:
-            net = _apply(net, step, depth)
-    return net
-
-
 def _pools_and_convs(padding):
     return layers.arg_scope([layers.conv2d, layers.max_pool2d, layers.avg_pool2d], stride=1,
                             padding=padding)
@@ -136,22 +108,15 @@ def inception_v3_base(inputs, final_endpoint="Mixed_7c", min_depth=16, depth_mul
     depth = _depth_fn(depth_multiplier, min_depth)
     end_points = {}
     with v1.variable_scope(scope, "InceptionV3", [inputs]):
-        net = inputs
         with _pools_and_convs("VALID"):
-            for step in _STEM:
-                net = end_points[step[3]] = _apply(net, step, depth)
-                if step[3] == final_endpoint:
-                    return net, end_points
-        with _pools_and_convs("SAME"):
-            for end_point, branches in _MIXED.items():
-                with v1.variable_scope(end_point):
-                    outputs = []
-                    for i, steps in enumerate(branches):
-                        with v1.variable_scope(f"Branch_{i}"):
-                            outputs.append(_branch(net, steps, depth))
-                    net = end_points[end_point] = tf.concat(outputs, 3)
-                if end_point == final_endpoint:
-                    return net, end_points
+            net, reached = _inception.build(inputs, [(s[3], s) for s in _STEM], final_endpoint,
+                                            depth, end_points)
+        if not reached:
+            with _pools_and_convs("SAME"):
+                net, reached = _inception.build(net, _MIXED.items(), final_endpoint, depth,
+                                                end_points)
+        if reached:
+            return net, end_points
     raise ValueError(f"Unknown final endpoint {final_endpoint}")
 
 
@@ -161,10 +126,6 @@ def _reduced_kernel_size_for_small_input(input_tensor, kernel_size):
     if height is None or width is None:
         return kernel_size
     return [min(height, kernel_size[0]), min(width, kernel_size[1])]
-
-
-def _squeeze(logits, spatial_squeeze):
-    return tf.squeeze(logits, [1, 2], name="SpatialSqueeze") if spatial_squeeze else logits
 
 
 def inception_v3(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.8,
@@ -183,23 +144,17 @@ def inception_v3(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0
             aux = layers.conv2d(aux, depth(128), [1, 1], scope="Conv2d_1b_1x1")
             kernel = _reduced_kernel_size_for_small_input(aux, [5, 5])
             aux = layers.conv2d(aux, depth(768), kernel, padding="VALID",
-                                weights_initializer=_trunc_normal(0.01),
+                                weights_initializer=_inception.trunc_normal(0.01),
                                 scope="Conv2d_2a_{}x{}".format(*kernel))
             aux = layers.conv2d(aux, num_classes, [1, 1], activation_fn=None,
-                                normalizer_fn=None, weights_initializer=_trunc_normal(0.001),
-                                scope="Conv2d_2b_1x1")
-            end_points["AuxLogits"] = _squeeze(aux, spatial_squeeze)
-        with v1.variable_scope("Logits"):
-            kernel = _reduced_kernel_size_for_small_input(net, [8, 8])
-            net = layers.avg_pool2d(net, kernel, padding="VALID",
-                                    scope="AvgPool_1a_{}x{}".format(*kernel))
-            net = end_points["PreLogits"] = layers.dropout(
-                net, keep_prob=dropout_keep_prob, scope="Dropout_1b")
-            logits = layers.conv2d(net, num_classes, [1, 1], activation_fn=None,
-                                   normalizer_fn=None, scope="Conv2d_1c_1x1")
-            logits = _squeeze(logits, spatial_squeeze)
-        end_points["Logits"] = logits
-        end_points["Predictions"] = prediction_fn(logits, scope="Predictions")
+                                normalizer_fn=None, scope="Conv2d_2b_1x1",
+                                weights_initializer=_inception.trunc_normal(0.001))
+            end_points["AuxLogits"] = _inception.squeeze(aux, spatial_squeeze)
+        kernel = _reduced_kernel_size_for_small_input(net, [8, 8])
+        logits = _inception.logits_head(
+            net, end_points, num_classes, (kernel, 2), dropout_keep_prob,
+            ("AvgPool_1a_{}x{}".format(*kernel), "Dropout_1b", "Conv2d_1c_1x1"),
+            spatial_squeeze, prediction_fn, pre_logits=True)
     return logits, end_points
 
 
@@ -208,19 +163,6 @@ inception_v3.default_image_size = 299
 
 def inception_v3_arg_scope(weight_decay=0.00004, batch_norm_var_collection="moving_vars",
                            use_fused_batchnorm=True):
-    """The scope the published checkpoint was trained in: L2-decayed, He-initialised
-    convolutions, each followed by batch norm (``beta`` only; decay 0.9997, epsilon 0.001, the
-    moving statistics also in ``batch_norm_var_collection``) and ReLU."""
-    batch_norm_params = {
-        "decay": 0.9997, "epsilon": 0.001, "updates_collections": v1.GraphKeys.UPDATE_OPS,
-        "fused": use_fused_batchnorm,
-        "variables_collections": {"beta": None, "gamma": None,
-                                  "moving_mean": [batch_norm_var_collection],
-                                  "moving_variance": [batch_norm_var_collection]}}
-    with layers.arg_scope([layers.conv2d, layers.fully_connected],
-                          weights_regularizer=layers.l2_regularizer(weight_decay)), \
-            layers.arg_scope([layers.conv2d],
-                             weights_initializer=layers.variance_scaling_initializer(),
-                             activation_fn=tf.nn.relu, normalizer_fn=layers.batch_norm,
-                             normalizer_params=batch_norm_params) as scope:
-        return scope
+    """The scope the published checkpoint was trained in (see ``_inception.arg_scope``)."""
+    return _inception.arg_scope(weight_decay, True, batch_norm_var_collection,
+                                fused=use_fused_batchnorm)
