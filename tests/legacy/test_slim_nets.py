@@ -52,9 +52,10 @@ def _vgg_end_points(scope, convs):
 # norm beta only, as here), +2,049 for the 1001st class, +3,326,569 for the aux head
 # (128 * 768 + 128, 5 * 5 * 128 * 768 + 768, 768 * 1001 + 1001). Inception v1 with 1001
 # classes: torchvision's googlenet without aux heads (6,624,904: the same 3x3 "5x5" branches,
-# batch norm gamma and beta) less its 7,280 gammas, +1,025 for the 1001st class. AlexNet v2:
-# summed by hand from its layer shapes (conv1 11x11x3x64 ... fc6 5x5x256x4096, fc7, fc8; with
-# biases).
+# batch norm gamma and beta) less its 7,280 gammas, +1,025 for the 1001st class. Inception v2:
+# no published count was found; 11,179,361 is this build's, kept to catch changes (the shapes
+# checked follow TF's layer table). AlexNet v2: summed by hand from its layer shapes (conv1
+# 11x11x3x64 ... fc6 5x5x256x4096, fc7, fc8; with biases).
 NETS = {
     "inception_v3": (
         nets.inception_v3.inception_v3, nets.inception_v3.inception_v3_arg_scope, 299, 1001,
@@ -80,6 +81,18 @@ NETS = {
          "InceptionV1/Mixed_5b/Branch_2/Conv2d_0a_3x3/weights": [3, 3, 32, 128],
          "InceptionV1/Mixed_5c/Branch_3/Conv2d_0b_1x1/BatchNorm/beta": [128],
          "InceptionV1/Logits/Conv2d_0c_1x1/weights": [1, 1, 1024, 1001]}),
+    "inception_v2": (
+        nets.inception.inception_v2, nets.inception.inception_v2_arg_scope, 224, 1001,
+        [1, 1001], 11_179_361,
+        {"Conv2d_1a_7x7", "MaxPool_2a_3x3", "Conv2d_2b_1x1", "Conv2d_2c_3x3", "MaxPool_3a_3x3",
+         "Mixed_3b", "Mixed_3c", "Mixed_4a", "Mixed_4b", "Mixed_4c", "Mixed_4d", "Mixed_4e",
+         "Mixed_5a", "Mixed_5b", "Mixed_5c", "Logits", "Predictions"},
+        {"InceptionV2/Conv2d_1a_7x7/depthwise_weights": [7, 7, 3, 8],
+         "InceptionV2/Conv2d_1a_7x7/pointwise_weights": [1, 1, 24, 64],
+         "InceptionV2/Conv2d_1a_7x7/biases": [64],
+         "InceptionV2/Mixed_4a/Branch_1/Conv2d_1a_3x3/weights": [3, 3, 96, 96],
+         "InceptionV2/Mixed_5c/Branch_3/Conv2d_0b_1x1/weights": [1, 1, 1024, 128],
+         "InceptionV2/Logits/Conv2d_1c_1x1/weights": [1, 1, 1024, 1001]}),
     "resnet_v1_50": (
         nets.resnet_v1.resnet_v1_50, nets.resnet_v1.resnet_arg_scope, 224, 1000,
         [1, 1, 1, 1000], 25_557_032, _resnet_end_points("resnet_v1_50", (3, 4, 6, 3)),
@@ -177,10 +190,16 @@ def test_is_training_false_builds_no_dropout(name, size):
         assert not _random_ops()
 
 
-@pytest.mark.parametrize("is_training,expected", [(None, True), (False, False), (True, True)])
-def test_resnet_is_training_overrides_arg_scope(is_training, expected):
+@pytest.mark.parametrize("scope_mode", [True, False])
+@pytest.mark.parametrize("is_training", [None, False, True])
+def test_resnet_is_training_overrides_arg_scope(is_training, scope_mode):
+    # TF 1.15: the net's is_training wins; None leaves resnet_arg_scope's (deprecated) setting
+    expected = scope_mode if is_training is None else is_training
+    block = nets.resnet_v1.resnet_v1_block("block1", base_depth=4, num_units=2, stride=2)
     with tf.Graph().as_default():
-        _build("resnet_v1_50", size=64, is_training=is_training)
+        inputs = v1.placeholder(tf.float32, [1, 32, 32, 3])
+        with slim.arg_scope(nets.resnet_utils.resnet_arg_scope(is_training=scope_mode)):
+            nets.resnet_v1.resnet_v1(inputs, [block], 3, is_training=is_training)
         modes = {op.get_attr("is_training") for op in v1.get_default_graph().get_operations()
                  if op.type.startswith("FusedBatchNorm")}
         assert modes == {expected}

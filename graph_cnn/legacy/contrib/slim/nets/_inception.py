@@ -13,20 +13,23 @@ def trunc_normal(stddev):
     return v1.truncated_normal_initializer(0.0, stddev)
 
 
-def conv(depth, kernel, scope, stride=1, padding=None):
-    """A convolution step; ``padding`` None takes the enclosing ``arg_scope``'s."""
-    return ("conv", depth, kernel, scope, stride, padding)
+def conv(depth, kernel, scope, stride=1, padding=None, stddev=None):
+    """A convolution step; ``padding`` None takes the enclosing ``arg_scope``'s, ``stddev``
+    (if given) starts the weights truncated-normal."""
+    return ("conv", depth, kernel, scope, stride, padding, stddev)
 
 
 def pool(kind, scope, stride=1, padding=None, kernel=(3, 3)):
     """A ``max`` or ``avg`` pooling step."""
-    return (kind, None, list(kernel), scope, stride, padding)
+    return (kind, None, list(kernel), scope, stride, padding, None)
 
 
 def apply(net, step, depth):
     """``net`` through one step; convolution depths pass through ``depth``."""
-    kind, channels, kernel, scope, stride, padding = step
+    kind, channels, kernel, scope, stride, padding, stddev = step
     options = {"stride": stride} if padding is None else {"stride": stride, "padding": padding}
+    if stddev is not None:
+        options["weights_initializer"] = trunc_normal(stddev)
     if kind == "conv":
         return layers.conv2d(net, depth(channels), kernel, scope=scope, **options)
     pooling = layers.max_pool2d if kind == "max" else layers.avg_pool2d
@@ -88,6 +91,31 @@ def logits_head(net, end_points, num_classes, pool, dropout_keep_prob, scopes, s
     end_points["Logits"] = logits
     end_points["Predictions"] = prediction_fn(logits, scope="Predictions")
     return logits
+
+
+def reduced_logits_head(net, end_points, num_classes, kernel, dropout_keep_prob,
+                        spatial_squeeze, prediction_fn, pre_logits):
+    """v2's and v3's ``logits_head``: an average pool of ``kernel`` (less on small maps) in
+    ``AvgPool_1a_<h>x<w>``, ``Dropout_1b``, ``Conv2d_1c_1x1``."""
+    kernel = reduced_kernel_size_for_small_input(net, kernel)
+    return logits_head(net, end_points, num_classes, (kernel, 2), dropout_keep_prob,
+                       ("AvgPool_1a_{}x{}".format(*kernel), "Dropout_1b", "Conv2d_1c_1x1"),
+                       spatial_squeeze, prediction_fn, pre_logits)
+
+
+def reduced_kernel_size_for_small_input(input_tensor, kernel_size):
+    """``kernel_size`` cut to the input's spatial size where that is known and smaller."""
+    height, width = input_tensor.shape.as_list()[1:3]
+    if height is None or width is None:
+        return kernel_size
+    return [min(height, kernel_size[0]), min(width, kernel_size[1])]
+
+
+def depth_function(depth_multiplier, min_depth):
+    """``d -> max(int(d * depth_multiplier), min_depth)``, for a positive multiplier."""
+    if depth_multiplier <= 0:
+        raise ValueError("depth_multiplier is not greater than zero.")
+    return lambda d: max(int(d * depth_multiplier), min_depth)
 
 
 def arg_scope(weight_decay, use_batch_norm, batch_norm_var_collection, fused=None):

@@ -90,12 +90,6 @@ _MIXED = {
 END_POINTS = [step[3] for step in _STEM] + list(_MIXED)
 
 
-def _depth_fn(depth_multiplier, min_depth):
-    if depth_multiplier <= 0:
-        raise ValueError("depth_multiplier is not greater than zero.")
-    return lambda d: max(int(d * depth_multiplier), min_depth)
-
-
 def _pools_and_convs(padding):
     return layers.arg_scope([layers.conv2d, layers.max_pool2d, layers.avg_pool2d], stride=1,
                             padding=padding)
@@ -105,7 +99,7 @@ def inception_v3_base(inputs, final_endpoint="Mixed_7c", min_depth=16, depth_mul
                       scope=None):
     """Inception v3 from ``inputs`` up to ``final_endpoint`` (one of ``END_POINTS``); returns
     ``(net, end_points)``. Depths are ``max(int(d * depth_multiplier), min_depth)``."""
-    depth = _depth_fn(depth_multiplier, min_depth)
+    depth = _inception.depth_function(depth_multiplier, min_depth)
     end_points = {}
     with v1.variable_scope(scope, "InceptionV3", [inputs]):
         with _pools_and_convs("VALID"):
@@ -120,20 +114,12 @@ def inception_v3_base(inputs, final_endpoint="Mixed_7c", min_depth=16, depth_mul
     raise ValueError(f"Unknown final endpoint {final_endpoint}")
 
 
-def _reduced_kernel_size_for_small_input(input_tensor, kernel_size):
-    """``kernel_size`` cut to the input's spatial size where that is known and smaller."""
-    height, width = input_tensor.shape.as_list()[1:3]
-    if height is None or width is None:
-        return kernel_size
-    return [min(height, kernel_size[0]), min(width, kernel_size[1])]
-
-
 def inception_v3(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0.8,
                  min_depth=16, depth_multiplier=1.0, prediction_fn=layers.softmax,
                  spatial_squeeze=True, reuse=None, scope="InceptionV3"):
     """Inception v3 classifier (default input 299x299); returns ``(logits, end_points)`` with
     ``AuxLogits`` (from ``Mixed_6e``), ``PreLogits``, ``Logits`` and ``Predictions`` added."""
-    depth = _depth_fn(depth_multiplier, min_depth)
+    depth = _inception.depth_function(depth_multiplier, min_depth)
     with v1.variable_scope(scope, "InceptionV3", [inputs, num_classes], reuse=reuse) as sc, \
             layers.arg_scope([layers.batch_norm, layers.dropout], is_training=is_training):
         net, end_points = inception_v3_base(inputs, scope=sc, min_depth=min_depth,
@@ -142,7 +128,7 @@ def inception_v3(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0
             aux = layers.avg_pool2d(end_points["Mixed_6e"], [5, 5], stride=3,
                                     padding="VALID", scope="AvgPool_1a_5x5")
             aux = layers.conv2d(aux, depth(128), [1, 1], scope="Conv2d_1b_1x1")
-            kernel = _reduced_kernel_size_for_small_input(aux, [5, 5])
+            kernel = _inception.reduced_kernel_size_for_small_input(aux, [5, 5])
             aux = layers.conv2d(aux, depth(768), kernel, padding="VALID",
                                 weights_initializer=_inception.trunc_normal(0.01),
                                 scope="Conv2d_2a_{}x{}".format(*kernel))
@@ -150,11 +136,9 @@ def inception_v3(inputs, num_classes=1000, is_training=True, dropout_keep_prob=0
                                 normalizer_fn=None, scope="Conv2d_2b_1x1",
                                 weights_initializer=_inception.trunc_normal(0.001))
             end_points["AuxLogits"] = _inception.squeeze(aux, spatial_squeeze)
-        kernel = _reduced_kernel_size_for_small_input(net, [8, 8])
-        logits = _inception.logits_head(
-            net, end_points, num_classes, (kernel, 2), dropout_keep_prob,
-            ("AvgPool_1a_{}x{}".format(*kernel), "Dropout_1b", "Conv2d_1c_1x1"),
-            spatial_squeeze, prediction_fn, pre_logits=True)
+        logits = _inception.reduced_logits_head(net, end_points, num_classes, [8, 8],
+                                                dropout_keep_prob, spatial_squeeze,
+                                                prediction_fn, pre_logits=True)
     return logits, end_points
 
 
