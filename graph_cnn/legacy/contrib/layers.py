@@ -224,8 +224,13 @@ def _add_variable_to_collections(variable, variables_collections, name):
             v1.add_to_collection(collection, variable)
 
 
-def _collect(outputs, outputs_collections):
+def _collect(outputs, outputs_collections, alias=None):
+    """Files ``outputs`` in ``outputs_collections`` under ``alias`` (the layer's scope; the
+    current variable scope's name by default), as contrib's ``collect_named_outputs``: slim
+    nets' ``end_points`` are keyed by these aliases."""
     if outputs_collections:
+        alias = (v1.get_variable_scope().name if alias is None else alias).removesuffix("/")
+        outputs.aliases = [*getattr(outputs, "aliases", []), alias]
         v1.add_to_collections(outputs_collections, outputs)
     return outputs
 
@@ -392,7 +397,7 @@ def batch_norm(inputs, decay=0.999, center=True, scale=False, epsilon=0.001, act
 def flatten(inputs, outputs_collections=None, scope=None):
     """contrib's ``flatten``: (batch, ...) to (batch, k), in name scope ``Flatten``."""
     with v1.name_scope(scope, "Flatten", [inputs]) as sc:
-        return _collect(layers.flatten(inputs, name=sc), outputs_collections)
+        return _collect(layers.flatten(inputs, name=sc), outputs_collections, sc)
 
 
 def _nhwc_only(data_format, name):
@@ -408,7 +413,7 @@ def _pool2d_function(layer_function, name, default_scope):
         _nhwc_only(data_format, name)
         with v1.name_scope(scope, default_scope, [inputs]) as sc:
             outputs = layer_function(inputs, kernel_size, stride, padding, name=sc)
-            return _collect(outputs, outputs_collections)
+            return _collect(outputs, outputs_collections, sc)
 
     return add_arg_scope(layers._named(
         pool2d, name, f"contrib's ``{name}``, in name scope ``{default_scope}``."))
@@ -426,7 +431,7 @@ def dropout(inputs, keep_prob=0.5, noise_shape=None, is_training=True, outputs_c
     with v1.name_scope(scope, "Dropout", [inputs]) as sc:
         outputs = layers.dropout(inputs, rate=1 - keep_prob, noise_shape=noise_shape, seed=seed,
                                  training=is_training, name=sc)
-        return _collect(outputs, outputs_collections)
+        return _collect(outputs, outputs_collections, sc)
 
 
 @add_arg_scope
@@ -438,7 +443,7 @@ def one_hot_encoding(labels, num_classes, on_value=1.0, off_value=0.0, outputs_c
         if labels.dtype == tf.int32:
             labels = tf.cast(labels, tf.int64)
         outputs = tf.one_hot(labels, num_classes, on_value=on_value, off_value=off_value)
-        return _collect(outputs, outputs_collections)
+        return _collect(outputs, outputs_collections, v1.get_default_graph().get_name_scope())
 
 
 @add_arg_scope

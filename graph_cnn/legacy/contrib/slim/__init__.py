@@ -1,8 +1,9 @@
 """``tf.contrib.slim`` rebuilt on ``tf.compat.v1``: contrib's layers (variable names
 ``Conv/weights``, ``fully_connected/biases`` ...) under ``arg_scope``, slim's variable helpers,
 the ``losses``, ``learning``, ``metrics``, ``evaluation``, ``model_analyzer`` and ``utils``
-modules TF1-era slim scripts used, and slim's data pipeline (``dataset``, ``tfexample_decoder``,
-``dataset_data_provider``, ``parallel_reader``, ``prefetch_queue``, ``queues``; in ``data/``)::
+modules TF1-era slim scripts used, the model zoo ``nets`` (``slim.nets.resnet_v1`` ...), and
+slim's data pipeline (``dataset``, ``tfexample_decoder``, ``dataset_data_provider``,
+``parallel_reader``, ``prefetch_queue``, ``queues``; in ``data/``)::
 
     from graph_cnn.legacy.contrib import slim
 
@@ -17,6 +18,7 @@ from graph_cnn.legacy.contrib.slim import (  # noqa: F401 (slim.losses ...)
     losses,
     metrics,
     model_analyzer,
+    nets,
     queues,
     utils,
     variables,

@@ -1,9 +1,7 @@
 """``slim.utils`` (contrib's ``layers.python.layers.utils``): named outputs kept in collections
 (``collect_named_outputs`` / ``convert_collection_to_dict``, how slim nets build ``end_points``)
 and the static-shape and argument helpers slim layers share, with TF1's checks and messages.
-
-Not emulated: graph_cnn's contrib layers file their ``outputs_collections`` without an alias, so
-``convert_collection_to_dict`` names their outputs by tensor name, not by layer scope.
+graph_cnn's contrib layers file their ``outputs_collections`` under their scope, as TF1's did.
 """
 
 import collections
