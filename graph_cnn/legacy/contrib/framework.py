@@ -12,6 +12,7 @@ import re
 
 import tensorflow as tf
 
+from graph_cnn.legacy.contrib import _paths
 from graph_cnn.legacy.contrib.layers import (  # noqa: F401  # noqa: F401
     add_arg_scope,
     arg_scope,
@@ -139,3 +140,11 @@ def assign_from_values_fn(var_names_to_values):
     """A function of a session that runs :func:`assign_from_values`'s assignment."""
     assign_op, feed = assign_from_values(var_names_to_values)
     return lambda session: session.run(assign_op, feed)
+
+
+# TF1's tf.contrib.framework.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {
+    "ops": {"arg_scope": _paths.SHADOWED, **_paths.files("variables", "ops", "audio_ops", "checkpoint_ops",
+                        "critical_section_ops", "embedding_ops", "prettyprint_ops", "script_ops",
+                        "sort_ops")},
+    "framework": _paths.files("checkpoint_utils", "tensor_util", "experimental", "graph_util")})

@@ -19,6 +19,7 @@ import types
 import tensorflow as tf
 
 from graph_cnn.compat import layers
+from graph_cnn.legacy.contrib import _paths
 
 v1 = tf.compat.v1
 
@@ -798,3 +799,11 @@ separable_convolution2d = separable_conv2d
 
 # contrib.layers' feature columns, which the contrib.learn estimators read
 from graph_cnn.legacy.contrib.feature_column import *
+
+# TF1's tf.contrib.layers.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {
+    "layers": {**_paths.files("layers", "initializers", "regularizers", "optimizers", "feature_column",
+                              "feature_column_ops", "summaries", "target_column", "embedding_ops",
+                              "encoders", "normalization", "rev_block_lib"),
+               "utils": "graph_cnn.legacy.contrib.slim.utils"},
+    "ops": _paths.files("sparse_ops", "bucketization_op", "sparse_feature_cross_op")})

@@ -14,6 +14,8 @@ import re
 import tensorflow as tf
 from tensorflow.python.training.checkpoint_utils import wait_for_new_checkpoint  # noqa: F401
 
+from graph_cnn.legacy.contrib import _paths
+
 checkpoints_iterator = tf.compat.v1.train.checkpoints_iterator
 
 # name, then "=value" or "=[v1, v2 ...]", then "," or the end, as TF1's parse_values read them
@@ -174,3 +176,9 @@ class HParams:
 
     def __repr__(self):
         return f"{type(self).__name__}({self})"
+
+
+# TF1's tf.contrib.training.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {"training": _paths.files(
+    "hparam", "evaluation", "training", "bucket_ops", "sequence_queueing_state_saver",
+    "feeding_queue_runner", "device_setter", "sampling_ops", "resample", "tensor_queue_dataset")})

@@ -59,6 +59,9 @@ l2_regularizer = contrib_layers.l2_regularizer
 sum_regularizer = contrib_layers.sum_regularizer
 variance_scaling_initializer = contrib_layers.variance_scaling_initializer
 xavier_initializer = contrib_layers.xavier_initializer
+# TF1's slim.initializers / slim.layers: contrib.layers.python.layers' files
+initializers = contrib_layers.python.layers.initializers
+layers = contrib_layers.python.layers.layers
 xavier_initializer_conv2d = contrib_layers.xavier_initializer_conv2d
 
 optimize_loss = contrib_layers.optimize_loss
