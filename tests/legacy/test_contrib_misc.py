@@ -1,6 +1,8 @@
 """TF1's deep ``tf.contrib.X.python...`` module paths and the smaller contrib families
 (``opt``, ``keras``, ``framework.nest`` ...), checked against TF 1.15's behaviour."""
 
+import numpy as np
+import pytest
 from conftest import run_cli
 
 DEEP_PATHS = """\
@@ -67,3 +69,64 @@ def test_coverage_counts_deep_paths_the_runner_serves_and_nothing_else():
     for name in ("tf.contrib.layers.python.layers.no_such_file", "tf.contrib.framework.python.nope",
                  "tf.contrib.layers.python.layers.utils.no_such_name"):
         assert not coverage.resolves(name, root), name
+
+
+def _adam_rows(value, m, v, grad, t, lr=0.1, b1=0.9, b2=0.999, eps=1e-8):
+    """TF1's Adam step (by hand) on the rows given: new value, m, v."""
+    m = b1 * m + (1 - b1) * grad
+    v = b2 * v + (1 - b2) * grad ** 2
+    step = lr * np.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+    return value - step * m / (np.sqrt(v) + eps), m, v
+
+
+def test_lazy_adam_moves_only_the_gathered_rows(graph):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import opt
+
+    start = np.arange(12, dtype=np.float32).reshape(4, 3) / 10
+    table = tf.Variable(start)
+    ids = tf.placeholder(tf.int32, [None])
+    loss = tf.reduce_sum(tf.square(tf.gather(table, ids)))
+    train = opt.LazyAdamOptimizer(0.1).minimize(loss)
+    expected, m, v = start.copy(), np.zeros_like(start), np.zeros_like(start)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for t, rows in enumerate(([0, 2, 2], [2], [1]), 1):
+            sess.run(train, {ids: rows})
+            grad = np.zeros_like(start)
+            np.add.at(grad, rows, 2 * expected[rows])  # repeated ids summed, as TF1 did
+            touched = sorted(set(rows))
+            expected[touched], m[touched], v[touched] = _adam_rows(
+                expected[touched], m[touched], v[touched], grad[touched], t)
+        got = sess.run(table)
+    np.testing.assert_allclose(got, expected, rtol=1e-5, atol=1e-6)
+    assert got[3].tolist() == start[3].tolist()  # never gathered: unchanged
+    # row 0, touched at step 1 only, stays put after it; dense Adam's momentum would move it on
+    plain, m0, v0 = _adam_rows(start[0], 0, 0, 2 * start[0], 1)
+    for t in (2, 3):
+        plain, m0, v0 = _adam_rows(plain, m0, v0, 0, t)
+    assert abs(got[0, 2] - plain[2]) > 0.05
+
+
+def test_adamw_decays_only_the_listed_variables_before_the_adam_step(graph):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import opt
+
+    a0, b0 = np.array([1.0, -2.0], np.float32), np.array([3.0], np.float32)
+    a, b = tf.Variable(a0), tf.Variable(b0)
+    loss = tf.reduce_sum(a * a) + tf.reduce_sum(b)
+    train = opt.AdamWOptimizer(weight_decay=0.1, learning_rate=0.01).minimize(
+        loss, decay_var_list=[a])
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        ea, ma, va = a0.copy(), np.zeros(2), np.zeros(2)
+        eb, mb, vb = b0.copy(), np.zeros(1), np.zeros(1)
+        for t in (1, 2):
+            sess.run(train)
+            grad_a = 2 * ea  # the gradient is taken before the decay, as TF1 did
+            ea, ma, va = _adam_rows(ea - 0.1 * ea, ma, va, grad_a, t, lr=0.01)
+            eb, mb, vb = _adam_rows(eb, mb, vb, np.ones(1), t, lr=0.01)
+        np.testing.assert_allclose(sess.run(a), ea, rtol=1e-5)
+        np.testing.assert_allclose(sess.run(b), eb, rtol=1e-5)
+    assert "tf.contrib.opt.ShampooOptimizer" in str(pytest.raises(AttributeError, getattr, opt,
+                                                                  "ShampooOptimizer").value)

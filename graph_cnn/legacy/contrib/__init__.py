@@ -15,7 +15,7 @@ import importlib
 from graph_cnn.errors import not_provided
 
 PROVIDED = ("boosted_trees", "cluster_resolver", "cudnn_rnn", "data", "distribute", "eager",
-            "factorization", "framework", "layers", "learn", "legacy_seq2seq", "metrics", "rnn",
+            "factorization", "framework", "layers", "learn", "legacy_seq2seq", "metrics", "opt", "rnn",
             "seq2seq", "slim", "summary", "tensor_forest", "tensorboard", "tpu", "training")
 
 

@@ -1,0 +1,130 @@
+"""``tf.contrib.opt`` as TF1 code used it: ``LazyAdamOptimizer`` (a sparse gradient moves only the
+gathered rows' moments and values) and ``AdamWOptimizer`` (Adam with decoupled weight decay:
+each step first shrinks the variables in ``decay_var_list`` by ``weight_decay * var``, not scaled
+by the learning rate, as TF 1.15 did), on ``tf.compat.v1.train.AdamOptimizer``.
+
+Not emulated: the other optimizers of tf.contrib.opt (``MovingAverageOptimizer``,
+``LARSOptimizer``, ``ShampooOptimizer``, ``extend_with_decoupled_weight_decay`` for other
+bases ...); each raises one line naming it.
+"""
+
+import tensorflow as tf
+
+from graph_cnn.errors import not_provided
+
+v1 = tf.compat.v1
+
+
+def _sparse_adam(optimizer, grad, var, indices):
+    """TF 1.15's lazy Adam step on the rows ``indices`` only (``grad`` already summed per row)."""
+    beta1_power, beta2_power = optimizer._get_beta_accumulators()
+    dtype = var.dtype.base_dtype
+    beta1_power, beta2_power = tf.cast(beta1_power, dtype), tf.cast(beta2_power, dtype)
+    lr = tf.cast(optimizer._lr_t, dtype) * tf.sqrt(1 - beta2_power) / (1 - beta1_power)
+    beta1, beta2 = tf.cast(optimizer._beta1_t, dtype), tf.cast(optimizer._beta2_t, dtype)
+    epsilon = tf.cast(optimizer._epsilon_t, dtype)
+    m, v = optimizer.get_slot(var, "m"), optimizer.get_slot(var, "v")
+    m_rows = beta1 * tf.gather(m, indices) + (1 - beta1) * grad
+    v_rows = beta2 * tf.gather(v, indices) + (1 - beta2) * tf.square(grad)
+    locking = optimizer._use_locking
+    m_t = v1.scatter_update(m, indices, m_rows, use_locking=locking)
+    v_t = v1.scatter_update(v, indices, v_rows, use_locking=locking)
+    with tf.control_dependencies([m_t, v_t]):
+        var_t = v1.scatter_sub(var, indices, lr * m_rows / (tf.sqrt(v_rows) + epsilon),
+                               use_locking=locking)
+    return tf.group(var_t, m_t, v_t)
+
+
+class LazyAdamOptimizer(v1.train.AdamOptimizer):
+    """Adam whose sparse updates (an embedding's ``IndexedSlices``) touch only the gathered rows:
+    the other rows keep their moments and values, unlike ``AdamOptimizer``. Dense gradients are
+    Adam's own. Repeated indices are summed first, as TF1's optimizers did."""
+
+    def __init__(self, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                 use_locking=False, name="LazyAdam"):
+        super().__init__(learning_rate, beta1, beta2, epsilon, use_locking, name)
+
+    def _apply_sparse(self, grad, var):
+        return _sparse_adam(self, grad.values, var, grad.indices)
+
+    def _resource_apply_sparse(self, grad, handle, indices):
+        return _sparse_adam(self, grad, handle, indices)
+
+
+class AdamWOptimizer(v1.train.AdamOptimizer):
+    """Adam with decoupled weight decay (Loshchilov and Hutter): before each Adam step a variable
+    in ``decay_var_list`` (``minimize``/``apply_gradients``' argument; None: every variable
+    updated) becomes ``var - weight_decay * var``; for a sparse gradient only its rows decay.
+    ``weight_decay`` may be a tensor or a callable, as TF1 allowed."""
+
+    def __init__(self, weight_decay, learning_rate=0.001, beta1=0.9, beta2=0.999, epsilon=1e-8,
+                 use_locking=False, name="AdamW"):
+        super().__init__(learning_rate, beta1, beta2, epsilon, use_locking, name)
+        self._weight_decay = weight_decay
+        self._decay_var_list = None
+
+    def minimize(self, loss, global_step=None, var_list=None, gate_gradients=1,
+                 aggregation_method=None, colocate_gradients_with_ops=False, name=None,
+                 grad_loss=None, decay_var_list=None):
+        self._decay_var_list = _refs(decay_var_list)
+        return super().minimize(loss, global_step=global_step, var_list=var_list,
+                                gate_gradients=gate_gradients,
+                                aggregation_method=aggregation_method,
+                                colocate_gradients_with_ops=colocate_gradients_with_ops,
+                                name=name, grad_loss=grad_loss)
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None, decay_var_list=None):
+        if decay_var_list is not None:
+            self._decay_var_list = _refs(decay_var_list)
+        return super().apply_gradients(grads_and_vars, global_step=global_step, name=name)
+
+    def _prepare(self):
+        weight_decay = self._weight_decay() if callable(self._weight_decay) else self._weight_decay
+        self._weight_decay_t = tf.convert_to_tensor(weight_decay, name="weight_decay")
+        super()._prepare()
+
+    def _decays(self, var):
+        return self._decay_var_list is None or var.ref() in self._decay_var_list
+
+    def _decay(self, var):
+        return tf.cast(self._weight_decay_t, var.dtype.base_dtype)
+
+    def _apply_dense(self, grad, var):
+        return self._after_dense_decay(var, lambda: super(AdamWOptimizer, self)._apply_dense(grad, var))
+
+    def _resource_apply_dense(self, grad, var):
+        return self._after_dense_decay(
+            var, lambda: super(AdamWOptimizer, self)._resource_apply_dense(grad, var))
+
+    def _after_dense_decay(self, var, step):
+        if not self._decays(var):
+            return step()
+        with tf.control_dependencies([var.assign_sub(self._decay(var) * var,
+                                                     use_locking=self._use_locking)]):
+            return step()
+
+    def _apply_sparse(self, grad, var):
+        return self._after_sparse_decay(
+            var, grad.indices, lambda: super(AdamWOptimizer, self)._apply_sparse(grad, var))
+
+    def _resource_apply_sparse(self, grad, var, indices):
+        return self._after_sparse_decay(
+            var, indices, lambda: super(AdamWOptimizer, self)._resource_apply_sparse(grad, var, indices))
+
+    def _after_sparse_decay(self, var, indices, step):
+        if not self._decays(var):
+            return step()
+        decay = v1.scatter_add(var, indices, -self._decay(var) * tf.gather(var, indices),
+                               use_locking=self._use_locking)
+        with tf.control_dependencies([decay]):
+            return step()
+
+
+def _refs(variables):
+    return None if variables is None else {v.ref() for v in variables}
+
+
+def __getattr__(name):
+    if name.startswith("__"):
+        raise AttributeError(name)
+    raise AttributeError(not_provided(f"tf.contrib.opt.{name}"))
