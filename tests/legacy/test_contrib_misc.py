@@ -130,3 +130,65 @@ def test_adamw_decays_only_the_listed_variables_before_the_adam_step(graph):
         np.testing.assert_allclose(sess.run(b), eb, rtol=1e-5)
     assert "tf.contrib.opt.ShampooOptimizer" in str(pytest.raises(AttributeError, getattr, opt,
                                                                   "ShampooOptimizer").value)
+
+
+def test_nest_lookup_util_and_linear_behave_as_tf1(graph, tmp_path):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import framework, layers, lookup, util
+
+    nest = framework.nest
+    structure = {"b": (1, [2, 3]), "a": 4}
+    assert nest.flatten(structure) == [4, 1, 2, 3]  # dict keys sorted, as TF1's nest did
+    assert nest.pack_sequence_as(structure, [40, 10, 20, 30]) == {"a": 40, "b": (10, [20, 30])}
+    assert nest.map_structure(lambda x: x * 2, (1, [2])) == (2, [4])
+    assert nest.is_sequence([1]) and not nest.is_sequence("ab")
+    with pytest.raises(ValueError):
+        nest.assert_same_structure((1, 2), (1, (2, 3)))
+
+    words = tf.constant(["b", "zz", "a"])
+    ids = lookup.index_table_from_tensor(mapping=["a", "b", "c"]).lookup(words)
+    oov = lookup.index_table_from_tensor(["a", "b"], num_oov_buckets=1).lookup(words)
+    back = lookup.index_to_string_table_from_tensor(mapping=["a", "b"]).lookup(
+        tf.constant([1, 0, 7], tf.int64))
+    vocab = tmp_path / "vocab.txt"
+    vocab.write_text("x\ny\n")
+    from_file = lookup.index_table_from_file(str(vocab), default_value=9).lookup(tf.constant(["y", "q"]))
+    table = lookup.HashTable(lookup.KeyValueTensorInitializer(["k"], [5]), -1)
+    hashed = table.lookup(tf.constant(["k", "m"]))
+
+    x = tf.placeholder(tf.float32, [None, 3])
+    out = layers.linear(x, 2, weights_initializer=tf.constant_initializer(-1.0))
+    with tf.Session() as sess:
+        sess.run([tf.global_variables_initializer(), tf.tables_initializer()])
+        got = sess.run([ids, oov, back, from_file, hashed, out], {x: [[1.0, 2.0, 3.0]]})
+    assert got[0].tolist() == [1, -1, 0]
+    assert got[1].tolist() == [1, 2, 0]  # the one OOV bucket follows the vocabulary
+    assert got[2].tolist() == [b"b", b"a", b"UNK"]
+    assert got[3].tolist() == [1, 9] and got[4].tolist() == [5, -1]
+    assert got[5].tolist() == [[-6.0, -6.0]]  # no ReLU: fully_connected's default is dropped
+    assert [v.name for v in tf.trainable_variables()] == ["fully_connected/weights:0",
+                                                           "fully_connected/biases:0"]
+    proto = util.make_tensor_proto([[1, 2]], dtype=tf.int32)
+    assert util.make_ndarray(proto).tolist() == [[1, 2]] and proto.tensor_shape.dim[1].size == 2
+    assert layers.summaries.summarize_tensor is layers.summarize_tensor
+
+
+def test_keras_signal_and_autograph_are_tf1s_core_names(tmp_path):
+    script = tmp_path / "core_names.py"
+    script.write_text(
+        "import numpy as np\n"
+        "import tensorflow as tf\n"
+        "from tensorflow.contrib.keras import layers, models\n"
+        "print(layers is tf.keras.layers, models.Sequential is tf.keras.models.Sequential,\n"
+        "      tf.contrib.keras.utils.to_categorical([1], 3).tolist())\n"
+        "spec = tf.contrib.signal.stft(tf.zeros([1, 64]), frame_length=16, frame_step=8)\n"
+        "def f(x):\n"
+        "    return x * 2 if x > 0 else -x\n"
+        "g = tf.contrib.autograph.to_graph(f)\n"
+        "with tf.Session() as s:\n"
+        "    print(spec.shape, s.run(g(tf.constant(-3.0))))\n"
+        "tf.contrib.signal.no_such_op\n")
+    result = run_cli("legacy", script)
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["True True [[0.0, 1.0, 0.0]]", "(1, 7, 9) 3.0"]
+    assert "tf.contrib.signal.no_such_op is not provided" in result.stderr

@@ -83,3 +83,20 @@ def submodule(value, name):
         return value._child(name) if name in value._children else None
     found = getattr(value, name, None)
     return found if isinstance(found, _Node) else None
+
+
+def forward(family, source):
+    """A module ``__getattr__`` for a ``tf.contrib.<family>`` that TF 1.15 already served from a
+    core module: every name is ``source()``'s (the module, looked up when first needed); any
+    other raises the layer's one line naming it."""
+    from graph_cnn.errors import not_provided
+
+    def __getattr__(name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return getattr(source(), name)
+        except AttributeError:
+            raise AttributeError(not_provided(f"tf.contrib.{family}.{name}")) from None
+
+    return __getattr__

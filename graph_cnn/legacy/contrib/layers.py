@@ -696,6 +696,9 @@ def summarize_activations(name_filter=None, summarizer=summarize_activation):
     return summarize_collection(v1.GraphKeys.ACTIVATIONS, name_filter, summarizer)
 
 
+# TF 1.15's own definition: a fully connected layer with no activation
+linear = functools.partial(fully_connected, activation_fn=None)
+
 summarize_variables = functools.partial(summarize_collection, v1.GraphKeys.GLOBAL_VARIABLES)
 summarize_weights = functools.partial(summarize_collection, v1.GraphKeys.WEIGHTS)
 summarize_biases = functools.partial(summarize_collection, v1.GraphKeys.BIASES)
@@ -807,3 +810,5 @@ python = _paths.tree(__name__, {
                               "encoders", "normalization", "rev_block_lib"),
                "utils": "graph_cnn.legacy.contrib.slim.utils"},
     "ops": _paths.files("sparse_ops", "bucketization_op", "sparse_feature_cross_op")})
+# the module tf.contrib.layers.summaries (summarize_tensor, summarize_activations ...)
+summaries = python.layers.summaries
