@@ -4,7 +4,7 @@ which were core TensorFlow's and still are."""
 
 from tensorflow.python.framework import meta_graph, tensor_util
 
-from graph_cnn.errors import not_provided
+from graph_cnn.legacy.contrib import _paths
 
 constant_value = tensor_util.constant_value
 make_ndarray = tensor_util.MakeNdarray
@@ -12,8 +12,4 @@ make_tensor_proto = tensor_util.make_tensor_proto
 ops_used_by_graph_def = meta_graph.ops_used_by_graph_def
 stripped_op_list_for_graph = meta_graph.stripped_op_list_for_graph
 
-
-def __getattr__(name):
-    if name.startswith("__"):
-        raise AttributeError(name)
-    raise AttributeError(not_provided(f"tf.contrib.util.{name}"))
+__getattr__ = _paths.forward("util", lambda: None)  # nothing else: one line naming it
