@@ -192,3 +192,26 @@ def test_keras_signal_and_autograph_are_tf1s_core_names(tmp_path):
     assert result.returncode == 1
     assert result.stdout.splitlines() == ["True True [[0.0, 1.0, 0.0]]", "(1, 7, 9) 3.0"]
     assert "tf.contrib.signal.no_such_op is not provided" in result.stderr
+
+
+def test_image_rotate_translate_transform_as_tf1(graph):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import image
+
+    square = np.arange(16, dtype=np.float32).reshape(4, 4)
+    batch = np.stack([square, square * 10])[..., None]  # NHWC, two images
+    turned = image.rotate(square, np.pi / 2)  # HW, counter-clockwise
+    each = image.rotate(batch, [np.pi / 2, np.pi])  # one angle per image
+    moved = image.translate(square[..., None], [1, 2])  # HWC
+    half = image.transform(square, [1, 0, 0.5, 0, 1, 0, 0, 0], interpolation="BILINEAR")
+    with tf.Session() as sess:
+        turned, each, moved, half = sess.run([turned, each, moved, half])
+    np.testing.assert_array_equal(turned, np.rot90(square))
+    np.testing.assert_array_equal(each[0, ..., 0], np.rot90(square))
+    np.testing.assert_array_equal(each[1, ..., 0], np.rot90(square * 10, 2))
+    expected = np.zeros_like(square)
+    expected[2:, 1:] = square[:2, :3]  # dx=1 right, dy=2 down, zeros come in
+    np.testing.assert_array_equal(moved[..., 0], expected)
+    np.testing.assert_allclose(half[:, :3], (square[:, :3] + square[:, 1:]) / 2)
+    with pytest.raises(ValueError, match="NEAREST"):
+        image.rotate(square, 1.0, interpolation="CUBIC")
