@@ -215,3 +215,35 @@ def test_image_rotate_translate_transform_as_tf1(graph):
     np.testing.assert_allclose(half[:, :3], (square[:, :3] + square[:, 1:]) / 2)
     with pytest.raises(ValueError, match="NEAREST"):
         image.rotate(square, 1.0, interpolation="CUBIC")
+
+
+def test_distributions_have_tf1_names_shapes_and_densities(graph):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import distributions as ds
+
+    normal = ds.Normal(loc=[0.0, 1.0], scale=[1.0, 2.0])
+    mvn = ds.MultivariateNormalDiag(loc=[[0.0, 1.0]], scale_diag=[[1.0, 2.0]])
+    coin = ds.Bernoulli(probs=0.25)
+    cat = ds.Categorical(logits=[[0.0, np.log(3.0)]])
+    x = np.array([0.5, -1.0], np.float32)
+    with tf.Session() as sess:
+        got = sess.run({"lp": normal.log_prob(x), "sample": tf.shape(normal.sample(5, seed=1)),
+                        "std": normal.stddev(), "ent": normal.entropy(),
+                        "mvn_lp": mvn.log_prob(x), "mvn_sample": tf.shape(mvn.sample([3])),
+                        "mvn_ent": mvn.entropy(), "cov": mvn.covariance(),
+                        "coin": coin.prob(1), "cat_lp": cat.log_prob([1])})
+    scale = np.array([1.0, 2.0])
+    by_hand = -0.5 * ((x - [0.0, 1.0]) / scale) ** 2 - np.log(np.sqrt(2 * np.pi) * scale)
+    np.testing.assert_allclose(got["lp"], by_hand, rtol=1e-5)
+    assert got["sample"].tolist() == [5, 2] and got["std"].tolist() == [1.0, 2.0]
+    np.testing.assert_allclose(got["ent"], 0.5 + 0.5 * np.log(2 * np.pi) + np.log(scale), rtol=1e-5)
+    np.testing.assert_allclose(got["mvn_lp"], [by_hand.sum()], rtol=1e-5)
+    assert got["mvn_sample"].tolist() == [3, 1, 2]
+    assert mvn.batch_shape.as_list() == [1] and mvn.event_shape.as_list() == [2]
+    np.testing.assert_allclose(got["mvn_ent"], [got["ent"].sum()], rtol=1e-5)
+    np.testing.assert_allclose(got["cov"], [np.diag([1.0, 4.0])])
+    assert got["coin"] == pytest.approx(0.25)
+    np.testing.assert_allclose(got["cat_lp"], [np.log(0.75)], rtol=1e-5)
+    assert ds.python.ops.normal.Normal is ds.Normal
+    with pytest.raises(AttributeError, match="tf.contrib.distributions.Mixture is not provided"):
+        ds.Mixture  # noqa: B018
