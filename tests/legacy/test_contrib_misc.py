@@ -247,3 +247,24 @@ def test_distributions_have_tf1_names_shapes_and_densities(graph):
     assert ds.python.ops.normal.Normal is ds.Normal
     with pytest.raises(AttributeError, match="tf.contrib.distributions.Mixture is not provided"):
         ds.Mixture  # noqa: B018
+
+
+def test_instance_norm_normalises_each_example_and_channel(graph):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import layers, slim
+
+    rng = np.random.default_rng(0)
+    data = rng.normal(3.0, 2.0, (2, 4, 5, 3)).astype(np.float32)
+    nhwc = layers.instance_norm(tf.constant(data), param_initializers={
+        "gamma": tf.constant_initializer(2.0)})
+    nchw = slim.instance_norm(tf.constant(data.transpose(0, 3, 1, 2)), data_format="NCHW",
+                              center=False)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        nhwc, nchw = sess.run([nhwc, nchw])
+    mean = data.mean(axis=(1, 2), keepdims=True)
+    by_hand = (data - mean) / np.sqrt(data.var(axis=(1, 2), keepdims=True) + 1e-6)
+    np.testing.assert_allclose(nhwc, 2 * by_hand, rtol=1e-4, atol=1e-4)
+    np.testing.assert_allclose(nchw, by_hand.transpose(0, 3, 1, 2), rtol=1e-4, atol=1e-4)
+    assert [(v.name, v.shape.as_list()) for v in tf.model_variables()] == [
+        ("InstanceNorm/beta:0", [3]), ("InstanceNorm/gamma:0", [3]), ("InstanceNorm_1/gamma:0", [3])]

@@ -752,6 +752,47 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
 
 
 @add_arg_scope
+def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=None,
+                  param_initializers=None, reuse=None, variables_collections=None,
+                  outputs_collections=None, trainable=True, data_format="NHWC", scope=None):
+    """contrib's ``instance_norm`` (TF 1.15): moments of each example and channel over the
+    other axes, ``beta``/``gamma`` per channel in scope ``InstanceNorm`` (``param_initializers``
+    may give either's initializer), variance epsilon ``epsilon``."""
+    inputs = tf.convert_to_tensor(inputs)
+    rank = inputs.shape.ndims
+    if rank is None:
+        raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    channel_axis = 1 if data_format == "NCHW" else rank - 1
+    channels = inputs.shape[channel_axis]
+    if channels is None:
+        raise ValueError(f"Inputs {inputs.name} has undefined channels dimension.")
+    broadcast = [1] * rank
+    broadcast[channel_axis] = channels
+    initializers = param_initializers or {}
+    dtype = inputs.dtype.base_dtype
+    with v1.variable_scope(scope, default_name="InstanceNorm", values=[inputs], reuse=reuse,
+                           custom_getter=_model_variable_getter()):
+        beta = gamma = None
+        if center:
+            beta = tf.reshape(_param("beta", [channels], dtype,
+                                     initializers.get("beta", v1.zeros_initializer()),
+                                     variables_collections, trainable), broadcast)
+        if scale:
+            gamma = tf.reshape(_param("gamma", [channels], dtype,
+                                      initializers.get("gamma", v1.ones_initializer()),
+                                      variables_collections, trainable), broadcast)
+        axes = [axis for axis in range(1, rank) if axis != channel_axis]
+        mean, variance = tf.nn.moments(inputs, axes, keepdims=True)
+        outputs = tf.nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
+                                            variance_epsilon=epsilon, name="instancenorm")
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect(outputs, outputs_collections)
+
+
+@add_arg_scope
 def separable_conv2d(inputs, num_outputs, kernel_size, depth_multiplier=1, stride=1,
                      padding="SAME", data_format="NHWC", rate=1, activation_fn=tf.nn.relu,
                      normalizer_fn=None, normalizer_params=None, weights_initializer=None,

@@ -46,6 +46,7 @@ flatten = contrib_layers.flatten
 fully_connected = contrib_layers.fully_connected
 max_pool2d = contrib_layers.max_pool2d
 one_hot_encoding = contrib_layers.one_hot_encoding
+instance_norm = contrib_layers.instance_norm
 layer_norm = contrib_layers.layer_norm
 repeat = contrib_layers.repeat
 separable_conv2d = separable_convolution2d = contrib_layers.separable_conv2d
