@@ -268,3 +268,28 @@ def test_instance_norm_normalises_each_example_and_channel(graph):
     np.testing.assert_allclose(nchw, by_hand.transpose(0, 3, 1, 2), rtol=1e-4, atol=1e-4)
     assert [(v.name, v.shape.as_list()) for v in tf.model_variables()] == [
         ("InstanceNorm/beta:0", [3]), ("InstanceNorm/gamma:0", [3]), ("InstanceNorm_1/gamma:0", [3])]
+
+
+def test_moving_average_optimizer_averages_and_saves_the_averages(graph, tmp_path):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import opt
+
+    w = tf.Variable(1.0, name="w")
+    optimizer = opt.MovingAverageOptimizer(tf.train.GradientDescentOptimizer(0.5), average_decay=0.9)
+    with pytest.raises(RuntimeError, match="apply_gradients"):
+        optimizer.swapping_saver()
+    train = optimizer.minimize(tf.square(w))  # w <- w - 0.5 * 2w = 0 after one step
+    saver = optimizer.swapping_saver()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        sess.run(w.assign(4.0))
+        sess.run(train)  # w: 4 -> 0 again
+        average = sess.run(optimizer._ema.average(w))
+        path = saver.save(sess, str(tmp_path / "model"))
+    assert average == pytest.approx(0.9 * (0.9 * 1.0 + 0.1 * 0.0) + 0.1 * 0.0)
+    with tf.Graph().as_default():
+        plain = tf.Variable(9.0, name="w")
+        with tf.Session() as sess:
+            tf.train.Saver([plain]).restore(sess, path)
+            assert sess.run(plain) == pytest.approx(average)

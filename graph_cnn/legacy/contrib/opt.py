@@ -1,10 +1,11 @@
 """``tf.contrib.opt`` as TF1 code used it: ``LazyAdamOptimizer`` (a sparse gradient moves only the
 gathered rows' moments and values) and ``AdamWOptimizer`` (Adam with decoupled weight decay:
 each step first shrinks the variables in ``decay_var_list`` by ``weight_decay * var``, not scaled
-by the learning rate, as TF 1.15 did), on ``tf.compat.v1.train.AdamOptimizer``.
+by the learning rate, as TF 1.15 did), on ``tf.compat.v1.train.AdamOptimizer``; and
+``MovingAverageOptimizer`` (another optimizer's steps, each followed by an exponential moving
+average of the variables, which ``swapping_saver`` saves under the variables' own names).
 
-Not emulated: the other optimizers of tf.contrib.opt (``MovingAverageOptimizer``,
-``LARSOptimizer``, ``ShampooOptimizer``, ``extend_with_decoupled_weight_decay`` for other
+Not emulated: the other optimizers of tf.contrib.opt (``LARSOptimizer``, ``ShampooOptimizer``, ``extend_with_decoupled_weight_decay`` for other
 bases ...); each raises one line naming it.
 """
 
@@ -118,6 +119,53 @@ class AdamWOptimizer(v1.train.AdamOptimizer):
                                use_locking=self._use_locking)
         with tf.control_dependencies([decay]):
             return step()
+
+
+class MovingAverageOptimizer(v1.train.Optimizer):
+    """``opt``'s update, then ``tf.train.ExponentialMovingAverage(average_decay, num_updates)``
+    of the updated variables (after the update when ``sequential_update``, as TF 1.15 did).
+    ``swapping_saver()`` writes each average under its variable's name (and the variable under
+    the average's), so a model restored from it, for evaluation, holds the averages."""
+
+    def __init__(self, opt, average_decay=0.9999, num_updates=None, sequential_update=True):
+        super().__init__(opt._use_locking, "MovingAverage")
+        self._optimizer = opt
+        self._ema = v1.train.ExponentialMovingAverage(average_decay, num_updates=num_updates)
+        self._sequential_update = sequential_update
+        self._swapped_names = None
+
+    def compute_gradients(self, *args, **kwargs):
+        return self._optimizer.compute_gradients(*args, **kwargs)
+
+    def apply_gradients(self, grads_and_vars, global_step=None, name=None):
+        grads_and_vars = list(grads_and_vars)
+        train_op = self._optimizer.apply_gradients(grads_and_vars, global_step=global_step,
+                                                   name=name)
+        var_list = [var for grad, var in grads_and_vars if grad is not None]
+        with tf.control_dependencies([train_op] if self._sequential_update else []):
+            average_op = self._ema.apply(var_list)
+        self._swapped_names = {}
+        for var in var_list:
+            average = self._ema.average(var).op.name
+            self._swapped_names[var.op.name] = average
+            self._swapped_names[average] = var.op.name
+        return tf.group(train_op, average_op, name="train_with_avg")
+
+    def swapping_saver(self, var_list=None, name="swapping_saver", **kwargs):
+        """A ``tf.train.Saver`` of ``var_list`` (default: every global variable) in which each
+        averaged variable and its average trade checkpoint names."""
+        if self._swapped_names is None:
+            raise RuntimeError("Must call apply_gradients or minimize before creating the "
+                               "swapping_saver()")
+        if var_list is None:
+            var_list = v1.global_variables()
+        if not isinstance(var_list, dict):
+            var_list = {var.op.name: var for var in var_list}
+        swapped = {}
+        for key, var in var_list.items():
+            partner = self._swapped_names.get(key)
+            swapped[key] = var_list.get(partner, var) if partner else var
+        return v1.train.Saver(swapped, name=name, **kwargs)
 
 
 def _refs(variables):
