@@ -293,3 +293,28 @@ def test_moving_average_optimizer_averages_and_saves_the_averages(graph, tmp_pat
         with tf.Session() as sess:
             tf.train.Saver([plain]).restore(sess, path)
             assert sess.run(plain) == pytest.approx(average)
+
+
+def test_lars_scales_each_variables_momentum_step_by_its_trust_ratio(graph):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import opt
+
+    w0, b0 = np.array([3.0, 4.0], np.float32), np.array([2.0], np.float32)
+    w, b = tf.Variable(w0, name="w"), tf.Variable(b0, name="bias")
+    loss = tf.reduce_sum(tf.square(w)) + tf.reduce_sum(b)
+    train = opt.LARSOptimizer(0.1, momentum=0.9, weight_decay=0.01, eeta=0.001,
+                              skip_list=["bias"]).minimize(loss)
+    ew, mw, eb, mb = w0.copy(), np.zeros(2), b0.copy(), np.zeros(1)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for _ in range(2):
+            sess.run(train)
+            grad = 2 * ew
+            w_norm, g_norm = np.linalg.norm(ew), np.linalg.norm(grad)
+            lr = 0.1 * 0.001 * w_norm / (g_norm + 0.01 * w_norm)
+            mw = 0.9 * mw + (grad + 0.01 * ew) * lr
+            ew = ew - mw
+            mb = 0.9 * mb + np.ones(1) * 0.1  # skipped: plain momentum, no decay
+            eb = eb - mb
+        np.testing.assert_allclose(sess.run(w), ew, rtol=1e-5)
+        np.testing.assert_allclose(sess.run(b), eb, rtol=1e-5)

@@ -3,9 +3,10 @@ gathered rows' moments and values) and ``AdamWOptimizer`` (Adam with decoupled w
 each step first shrinks the variables in ``decay_var_list`` by ``weight_decay * var``, not scaled
 by the learning rate, as TF 1.15 did), on ``tf.compat.v1.train.AdamOptimizer``; and
 ``MovingAverageOptimizer`` (another optimizer's steps, each followed by an exponential moving
-average of the variables, which ``swapping_saver`` saves under the variables' own names).
+average of the variables, which ``swapping_saver`` saves under the variables' own names) and
+``LARSOptimizer`` (momentum with a layer-wise trust ratio, dense gradients only as in TF 1.15).
 
-Not emulated: the other optimizers of tf.contrib.opt (``LARSOptimizer``, ``ShampooOptimizer``, ``extend_with_decoupled_weight_decay`` for other
+Not emulated: the other optimizers of tf.contrib.opt ( ``ShampooOptimizer``, ``extend_with_decoupled_weight_decay`` for other
 bases ...); each raises one line naming it.
 """
 
@@ -166,6 +167,56 @@ class MovingAverageOptimizer(v1.train.Optimizer):
             partner = self._swapped_names.get(key)
             swapped[key] = var_list.get(partner, var) if partner else var
         return v1.train.Saver(swapped, name=name, **kwargs)
+
+
+class LARSOptimizer(v1.train.Optimizer):
+    """Layer-wise adaptive rate scaling (You et al.): each variable's step is momentum on
+    ``grad + weight_decay * var`` times ``learning_rate * eeta * |w| / (|g| + weight_decay * |w|
+    + epsilon)`` (the trust ratio is 1 where either norm is 0); a variable whose name contains an
+    entry of ``skip_list`` gets neither the ratio nor the decay."""
+
+    def __init__(self, learning_rate, momentum=0.9, weight_decay=0.0001, eeta=0.001, epsilon=0.0,
+                 name="LARSOptimizer", skip_list=None, use_nesterov=False):
+        if momentum < 0.0:
+            raise ValueError(f"momentum should be positive: {momentum}")
+        if weight_decay < 0.0:
+            raise ValueError(f"weight_decay should be positive: {weight_decay}")
+        super().__init__(use_locking=False, name=name)
+        self._learning_rate, self._momentum = learning_rate, momentum
+        self._weight_decay, self._eeta, self._epsilon = weight_decay, eeta, epsilon
+        self._skip_list, self._use_nesterov = skip_list, use_nesterov
+
+    def _create_slots(self, var_list):
+        for var in var_list:
+            self._zeros_slot(var, "momentum", self._name)
+
+    def compute_lr(self, grad, var):
+        """The scaled learning rate and the decayed gradient for ``var``."""
+        scaled_lr = self._learning_rate
+        if self._skip_list is None or not any(skip in var.name for skip in self._skip_list):
+            w_norm, g_norm = tf.norm(var, ord=2), tf.norm(grad, ord=2)
+            ratio = self._eeta * w_norm / (g_norm + self._weight_decay * w_norm + self._epsilon)
+            ratio = tf.where(w_norm > 0, tf.where(g_norm > 0, ratio, 1.0), 1.0)
+            scaled_lr = self._learning_rate * ratio
+            grad = grad + self._weight_decay * var
+        return scaled_lr, grad
+
+    def _step(self, grad, var, apply):
+        scaled_lr, grad = self.compute_lr(grad, var)
+        dtype = var.dtype.base_dtype
+        return apply(lr=tf.cast(1.0, dtype), grad=grad * scaled_lr,
+                     momentum=tf.cast(self._momentum, dtype), use_locking=False,
+                     use_nesterov=self._use_nesterov)
+
+    def _apply_dense(self, grad, var):
+        momentum = self.get_slot(var, "momentum")
+        return self._step(grad, var, lambda **kw: tf.raw_ops.ApplyMomentum(
+            var=var, accum=momentum, **kw))
+
+    def _resource_apply_dense(self, grad, var):
+        momentum = self.get_slot(var, "momentum")
+        return self._step(grad, var, lambda **kw: tf.raw_ops.ResourceApplyMomentum(
+            var=var.handle, accum=momentum.handle, **kw))
 
 
 def _refs(variables):
