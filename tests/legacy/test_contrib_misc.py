@@ -318,3 +318,33 @@ def test_lars_scales_each_variables_momentum_step_by_its_trust_ratio(graph):
             eb = eb - mb
         np.testing.assert_allclose(sess.run(w), ew, rtol=1e-5)
         np.testing.assert_allclose(sess.run(b), eb, rtol=1e-5)
+
+
+def test_training_loops_train_then_evaluate_each_checkpoint(graph, tmp_path):
+    from graph_cnn.compat import tf1 as tf
+    from graph_cnn.legacy.contrib import training
+
+    w = tf.Variable(5.0, name="w")
+    loss = tf.square(w)
+    seen = []
+    train_op = training.create_train_op(
+        loss, tf.train.GradientDescentOptimizer(0.1),
+        transform_grads_fn=lambda pairs: seen.append(len(pairs)) or [(g * 0.5, v) for g, v in pairs])
+    tf.summary.scalar("loss", loss)
+    last = training.train(train_op, str(tmp_path), hooks=[tf.train.StopAtStepHook(last_step=3)],
+                          save_summaries_steps=None, save_checkpoint_secs=None,
+                          chief_only_hooks=[tf.train.CheckpointSaverHook(str(tmp_path), save_steps=3)])
+    assert seen == [1] and last > 0  # train returns the train op's last value, the loss
+    with tf.Graph().as_default():  # the evaluation program, as TF1 ran it: its own graph
+        w = tf.Variable(0.0, name="w")
+        tf.summary.scalar("w", w)
+        counted = tf.Variable(0, name="counted", trainable=False,
+                              collections=[tf.GraphKeys.LOCAL_VARIABLES])
+        final = training.evaluate_repeatedly(
+            str(tmp_path), eval_ops=tf.assign_add(counted, 1), final_ops={"w": w, "n": counted},
+            hooks=[training.StopAfterNEvalsHook(4),
+                   training.SummaryAtEndHook(str(tmp_path / "eval"))],
+            max_number_of_evaluations=1, eval_interval_secs=0)
+    # three steps of halved gradients, w <- w - 0.1 * 0.5 * 2w; four evaluation batches
+    assert final["w"] == pytest.approx(5.0 * 0.9 ** 3) and final["n"] == 4
+    assert list((tmp_path / "eval").glob("events.out.tfevents.*"))
