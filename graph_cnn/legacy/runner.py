@@ -39,14 +39,8 @@ ALIASES = {
     "tensorflow.contrib.learn.python.learn.datasets": "graph_cnn.legacy.contrib.learn.datasets",
     "tensorflow.contrib.learn.python.learn": "graph_cnn.legacy.contrib.learn",
     "tensorflow.contrib.learn.python": "graph_cnn.legacy.contrib.learn",
-    "tensorflow.contrib.rnn.python": "graph_cnn.legacy.contrib.rnn",
-    "tensorflow.contrib.seq2seq.python": "graph_cnn.legacy.contrib.seq2seq",
-    "tensorflow.contrib.legacy_seq2seq.python": "graph_cnn.legacy.contrib.legacy_seq2seq",
-    "tensorflow.contrib.cudnn_rnn.python": "graph_cnn.legacy.contrib.cudnn_rnn",
     "tensorflow.contrib.slim.python.slim": "graph_cnn.legacy.contrib.slim",  # .data.dataset, .queues ...
     "tensorflow.contrib.slim.python": "graph_cnn.legacy.contrib.slim",
-    "tensorflow.contrib.training": "graph_cnn.legacy.contrib.training",
-    "tensorflow.contrib.framework": "graph_cnn.legacy.contrib.framework",
     "tensorflow.contrib.tpu.python": "graph_cnn.legacy.contrib.tpu",
     "tensorflow.estimator": "graph_cnn.legacy.estimator",
     "tensorflow.python.estimator": "graph_cnn.legacy.estimator",
@@ -57,13 +51,10 @@ ALIASES = {
 }
 # Whole subtrees whose every module is the target's names (tensorflow.python.estimator.model_fn,
 # .canned.dnn, .inputs.numpy_io ...: each TF1 file's names are among those the package
-# graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them; likewise
-# contrib's rnn_cell, core_rnn_cell, lstm_ops, attention_wrapper, helper, seq2seq ... modules, and
-# training.python.training.hparam, framework.python.ops.arg_scope ...).
-FLAT = ("tensorflow.estimator", "tensorflow.python.estimator", "tensorflow.contrib.rnn.python",
-        "tensorflow.contrib.seq2seq.python", "tensorflow.contrib.legacy_seq2seq.python",
-        "tensorflow.contrib.cudnn_rnn.python", "tensorflow.contrib.training",
-        "tensorflow.contrib.framework", "tensorflow.contrib.tpu.python")
+# graph_cnn.legacy.estimator re-exports, whichever of its own modules holds them). A contrib
+# package with a ``python`` attribute (graph_cnn.legacy.contrib._paths: layers, training,
+# framework, rnn, seq2seq ...) serves its ``tensorflow.contrib.X.python...`` modules instead.
+FLAT = ("tensorflow.estimator", "tensorflow.python.estimator", "tensorflow.contrib.tpu.python")
 CONTRIB = ALIASES["tensorflow.contrib"]
 PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")
@@ -114,6 +105,9 @@ class _TF1Finder(importlib.abc.MetaPathFinder):
             if importlib.machinery.PathFinder.find_spec(fullname, path) is None:
                 _refuse_contrib("tensorflow.contrib." + leaf)
             return None
+        deep = contrib_python_module(fullname)
+        if deep is not None:
+            return importlib.util.spec_from_loader(fullname, _Served(deep), is_package=True)
         target = _target(fullname)
         if target is None:
             if fullname.startswith("tensorflow.contrib."):
@@ -121,8 +115,48 @@ class _TF1Finder(importlib.abc.MetaPathFinder):
             return None
         if any(fullname == a or fullname.startswith(a + ".") for a in FLAT):
             return importlib.util.spec_from_loader(fullname, _FlatAlias(target), is_package=True)
-        is_package = hasattr(importlib.import_module(target), "__path__")
+        module = importlib.import_module(target)
+        if not hasattr(module, "__path__") and hasattr(module, "python"):
+            # a module TF1 had as a package (contrib.training ...): a package standing for it
+            return importlib.util.spec_from_loader(fullname, _FlatAlias(target), is_package=True)
+        is_package = hasattr(module, "__path__")
         return importlib.util.spec_from_loader(fullname, _Alias(target), is_package=is_package)
+
+
+class _Served(importlib.abc.Loader):
+    """Loads a module name as an object graph_cnn already holds (a ``_paths`` node)."""
+
+    def __init__(self, module):
+        self.module = module
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module):
+        pass
+
+
+def contrib_python_module(fullname):
+    """The module ``tensorflow.contrib.X.a.b`` is under ``graph-cnn legacy`` when ``a`` is one of
+    graph_cnn's TF1 path trees (graph_cnn.legacy.contrib._paths: ``layers.python...``,
+    ``slim.initializers`` ...): the attribute path ``graph_cnn.legacy.contrib.X.a.b``. None when
+    ``a`` is no tree; a name the tree lacks raises ``ModuleNotFoundError``."""
+    from graph_cnn.legacy.contrib._paths import submodule
+
+    parts = fullname.split(".")
+    if parts[:2] != ["tensorflow", "contrib"] or len(parts) < 4:
+        return None
+    try:
+        value = importlib.import_module(f"{CONTRIB}.{parts[2]}")
+    except ImportError:
+        return None
+    for depth, part in enumerate(parts[3:]):
+        value = submodule(value, part)
+        if value is None:
+            if depth == 0:
+                return None
+            raise ModuleNotFoundError(f"No module named {fullname!r}", name=fullname)
+    return value
 
 
 def _refuse_contrib(fullname):

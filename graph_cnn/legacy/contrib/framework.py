@@ -9,9 +9,13 @@ a folder.
 """
 
 import re
+import types
 
 import tensorflow as tf
+from tensorflow.python.util import nest as _tf_nest
 
+from graph_cnn.errors import not_provided
+from graph_cnn.legacy.contrib import _paths
 from graph_cnn.legacy.contrib.layers import (  # noqa: F401  # noqa: F401
     add_arg_scope,
     arg_scope,
@@ -34,6 +38,25 @@ from graph_cnn.legacy.contrib.slim.variables import (  # noqa: F401
 )
 
 v1 = tf.compat.v1
+
+
+class _Nest(types.ModuleType):
+    """``tf.contrib.framework.nest``: TF 1.15's ``nest`` module (``flatten``, ``pack_sequence_as``,
+    ``map_structure``, ``assert_same_structure`` ...), with ``is_sequence``, its TF1 name for
+    ``is_nested``."""
+
+    is_sequence = staticmethod(_tf_nest.is_nested)
+
+    def __getattr__(self, name):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        try:
+            return getattr(_tf_nest, name)
+        except AttributeError:
+            raise AttributeError(not_provided(f"tf.contrib.framework.nest.{name}")) from None
+
+
+nest = _Nest("tensorflow.contrib.framework.nest")
 
 get_or_create_global_step = v1.train.get_or_create_global_step
 get_global_step = v1.train.get_global_step
@@ -139,3 +162,11 @@ def assign_from_values_fn(var_names_to_values):
     """A function of a session that runs :func:`assign_from_values`'s assignment."""
     assign_op, feed = assign_from_values(var_names_to_values)
     return lambda session: session.run(assign_op, feed)
+
+
+# TF1's tf.contrib.framework.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {
+    "ops": {"arg_scope": _paths.SHADOWED, **_paths.files("variables", "ops", "audio_ops", "checkpoint_ops",
+                        "critical_section_ops", "embedding_ops", "prettyprint_ops", "script_ops",
+                        "sort_ops")},
+    "framework": _paths.files("checkpoint_utils", "tensor_util", "experimental", "graph_util")})

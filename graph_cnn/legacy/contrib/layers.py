@@ -19,6 +19,7 @@ import types
 import tensorflow as tf
 
 from graph_cnn.compat import layers
+from graph_cnn.legacy.contrib import _paths
 
 v1 = tf.compat.v1
 
@@ -700,6 +701,9 @@ def summarize_activations(name_filter=None, summarizer=summarize_activation):
     return summarize_collection(v1.GraphKeys.ACTIVATIONS, name_filter, summarizer)
 
 
+# TF 1.15's own definition: a fully connected layer with no activation
+linear = functools.partial(fully_connected, activation_fn=None)
+
 summarize_variables = functools.partial(summarize_collection, v1.GraphKeys.GLOBAL_VARIABLES)
 summarize_weights = functools.partial(summarize_collection, v1.GraphKeys.WEIGHTS)
 summarize_biases = functools.partial(summarize_collection, v1.GraphKeys.BIASES)
@@ -747,6 +751,47 @@ def layer_norm(inputs, center=True, scale=True, activation_fn=None, reuse=None,
         outputs = tf.nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
                                             variance_epsilon=1e-12)
         outputs.set_shape(inputs.shape)
+        if activation_fn is not None:
+            outputs = activation_fn(outputs)
+        return _collect(outputs, outputs_collections)
+
+
+@add_arg_scope
+def instance_norm(inputs, center=True, scale=True, epsilon=1e-6, activation_fn=None,
+                  param_initializers=None, reuse=None, variables_collections=None,
+                  outputs_collections=None, trainable=True, data_format="NHWC", scope=None):
+    """contrib's ``instance_norm`` (TF 1.15): moments of each example and channel over the
+    other axes, ``beta``/``gamma`` per channel in scope ``InstanceNorm`` (``param_initializers``
+    may give either's initializer), variance epsilon ``epsilon``."""
+    inputs = tf.convert_to_tensor(inputs)
+    rank = inputs.shape.ndims
+    if rank is None:
+        raise ValueError(f"Inputs {inputs.name} has undefined rank.")
+    if data_format not in ("NHWC", "NCHW"):
+        raise ValueError("data_format has to be either NCHW or NHWC.")
+    channel_axis = 1 if data_format == "NCHW" else rank - 1
+    channels = inputs.shape[channel_axis]
+    if channels is None:
+        raise ValueError(f"Inputs {inputs.name} has undefined channels dimension.")
+    broadcast = [1] * rank
+    broadcast[channel_axis] = channels
+    initializers = param_initializers or {}
+    dtype = inputs.dtype.base_dtype
+    with v1.variable_scope(scope, default_name="InstanceNorm", values=[inputs], reuse=reuse,
+                           custom_getter=_model_variable_getter()):
+        beta = gamma = None
+        if center:
+            beta = tf.reshape(_param("beta", [channels], dtype,
+                                     initializers.get("beta", v1.zeros_initializer()),
+                                     variables_collections, trainable), broadcast)
+        if scale:
+            gamma = tf.reshape(_param("gamma", [channels], dtype,
+                                      initializers.get("gamma", v1.ones_initializer()),
+                                      variables_collections, trainable), broadcast)
+        axes = [axis for axis in range(1, rank) if axis != channel_axis]
+        mean, variance = tf.nn.moments(inputs, axes, keepdims=True)
+        outputs = tf.nn.batch_normalization(inputs, mean, variance, offset=beta, scale=gamma,
+                                            variance_epsilon=epsilon, name="instancenorm")
         if activation_fn is not None:
             outputs = activation_fn(outputs)
         return _collect(outputs, outputs_collections)
@@ -803,3 +848,13 @@ separable_convolution2d = separable_conv2d
 
 # contrib.layers' feature columns, which the contrib.learn estimators read
 from graph_cnn.legacy.contrib.feature_column import *
+
+# TF1's tf.contrib.layers.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {
+    "layers": {**_paths.files("layers", "initializers", "regularizers", "optimizers", "feature_column",
+                              "feature_column_ops", "summaries", "target_column", "embedding_ops",
+                              "encoders", "normalization", "rev_block_lib"),
+               "utils": "graph_cnn.legacy.contrib.slim.utils"},
+    "ops": _paths.files("sparse_ops", "bucketization_op", "sparse_feature_cross_op")})
+# the module tf.contrib.layers.summaries (summarize_tensor, summarize_activations ...)
+summaries = python.layers.summaries

@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from graph_cnn.compat.layers import _snake_case
 from graph_cnn.errors import not_provided
+from graph_cnn.legacy.contrib import _paths
 from graph_cnn.legacy.contrib.rnn import LSTMBlockCell
 from graph_cnn.legacy.rnn import BasicRNNCell, GRUCell, LSTMStateTuple
 
@@ -216,6 +217,11 @@ class CudnnRNNRelu(_CudnnRNN):
 
     def _cell(self):
         return BasicRNNCell(self.num_units, activation=tf.nn.relu)
+
+
+# TF1's tf.contrib.cudnn_rnn.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {"ops": _paths.files("cudnn_rnn_ops"),
+                                       "layers": _paths.files("cudnn_rnn")})
 
 
 def __getattr__(name):

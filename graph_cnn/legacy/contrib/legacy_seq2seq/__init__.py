@@ -14,6 +14,7 @@ import inspect
 import tensorflow as tf
 
 from graph_cnn.errors import not_provided
+from graph_cnn.legacy.contrib import _paths
 from graph_cnn.legacy.rnn import EmbeddingWrapper, OutputProjectionWrapper, static_rnn
 
 v1 = tf.compat.v1
@@ -351,6 +352,10 @@ def model_with_buckets(encoder_inputs, decoder_inputs, targets, weights, buckets
                                       weights[:decoder_size],
                                       softmax_loss_function=softmax_loss_function))
     return outputs, losses
+
+
+# TF1's tf.contrib.legacy_seq2seq.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {"ops": _paths.files("seq2seq")})
 
 
 def __getattr__(name):

@@ -9,6 +9,7 @@ rarely used cells (each fails in one line naming it)."""
 import tensorflow as tf
 
 from graph_cnn.errors import not_provided
+from graph_cnn.legacy.contrib import _paths
 from graph_cnn.legacy.rnn import (  # noqa: F401
     BasicLSTMCell,
     BasicRNNCell,
@@ -268,6 +269,11 @@ def stack_bidirectional_rnn(cells_fw, cells_bw, inputs, initial_states_fw=None,
     states_fw, states_bw = _stacked(loop, cells_fw, cells_bw, initial_states_fw,
                                     initial_states_bw, scope)
     return layer[0], states_fw, states_bw
+
+
+# TF1's tf.contrib.rnn.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {"ops": _paths.files(
+    "core_rnn", "core_rnn_cell", "fused_rnn_cell", "gru_ops", "lstm_ops", "rnn", "rnn_cell")})
 
 
 def __getattr__(name):

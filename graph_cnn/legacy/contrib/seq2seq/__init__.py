@@ -17,6 +17,7 @@ import tensorflow as tf
 
 from graph_cnn.compat.layers import Dense
 from graph_cnn.errors import not_provided
+from graph_cnn.legacy.contrib import _paths
 from graph_cnn.legacy.rnn import RNNCell, _zeros
 
 v1 = tf.compat.v1
@@ -1110,6 +1111,12 @@ class BeamSearchDecoder(Decoder):
                                 self._end_token)
         return FinalBeamSearchDecoderOutput(beam_search_decoder_output=outputs,
                                             predicted_ids=predicted), final_state
+
+
+# TF1's tf.contrib.seq2seq.python... paths (graph_cnn.legacy.contrib._paths)
+python = _paths.tree(__name__, {"ops": _paths.files(
+    "attention_wrapper", "basic_decoder", "beam_search_decoder", "beam_search_ops", "decoder",
+    "helper", "loss", "sampler")})
 
 
 def __getattr__(name):

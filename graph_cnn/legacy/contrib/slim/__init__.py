@@ -48,6 +48,7 @@ flatten = contrib_layers.flatten
 fully_connected = contrib_layers.fully_connected
 max_pool2d = contrib_layers.max_pool2d
 one_hot_encoding = contrib_layers.one_hot_encoding
+instance_norm = contrib_layers.instance_norm
 layer_norm = contrib_layers.layer_norm
 repeat = contrib_layers.repeat
 separable_conv2d = separable_convolution2d = contrib_layers.separable_conv2d
@@ -61,6 +62,9 @@ l2_regularizer = contrib_layers.l2_regularizer
 sum_regularizer = contrib_layers.sum_regularizer
 variance_scaling_initializer = contrib_layers.variance_scaling_initializer
 xavier_initializer = contrib_layers.xavier_initializer
+# TF1's slim.initializers / slim.layers: contrib.layers.python.layers' files
+initializers = contrib_layers.python.layers.initializers
+layers = contrib_layers.python.layers.layers
 xavier_initializer_conv2d = contrib_layers.xavier_initializer_conv2d
 
 optimize_loss = contrib_layers.optimize_loss
