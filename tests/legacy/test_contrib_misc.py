@@ -348,3 +348,37 @@ def test_training_loops_train_then_evaluate_each_checkpoint(graph, tmp_path):
     # three steps of halved gradients, w <- w - 0.1 * 0.5 * 2w; four evaluation batches
     assert final["w"] == pytest.approx(5.0 * 0.9 ** 3) and final["n"] == 4
     assert list((tmp_path / "eval").glob("events.out.tfevents.*"))
+
+
+def test_graph_editor_walks_and_rnn_common_and_framework_odds(graph):
+    from graph_cnn.legacy import tf
+    from graph_cnn.legacy.contrib import graph_editor as ge
+
+    x = tf.placeholder(tf.float32, [None, 3], name="x")
+    w = tf.constant(np.ones((3, 2), np.float32), name="w")
+    h = tf.matmul(x, w, name="h")
+    y = tf.nn.relu(h, name="y")
+    z = tf.reduce_sum(y, name="z")
+    back = [op.name for op in ge.get_backward_walk_ops(z)]
+    assert back == ["z", "y", "Const", "h", "x", "w"]  # breadth first: y, then its axis
+    assert [op.name for op in ge.get_backward_walk_ops([z], stop_at_ts=[h], inclusive=False)] == [
+        "y", "Const"]
+    assert [op.name for op in ge.get_forward_walk_ops(x.op)] == ["x", "h", "y", "z"]
+    with pytest.raises(AttributeError, match="tf.contrib.graph_editor.reroute_ts is not provided"):
+        ge.reroute_ts  # noqa: B018
+    activations = np.arange(2 * 4 * 3, dtype=np.float32).reshape(2, 4, 3)
+    last = tf.contrib.learn.estimators.rnn_common.select_last_activations(
+        tf.constant(activations), tf.constant([2, 4]))
+    full = tf.contrib.learn.estimators.rnn_common.select_last_activations(
+        tf.constant(activations), None)
+    with tf.Session() as sess:
+        got, got_full = sess.run([last, full])
+    np.testing.assert_array_equal(got, activations[[0, 1], [1, 3]])
+    np.testing.assert_array_equal(got_full, activations[:, -1])
+    assert tf.contrib.learn.monitored_session.MonitoredSession is tf.train.MonitoredSession
+
+    @tf.contrib.framework.deprecated("2017-01-01", "Use g instead.")
+    def f():
+        return 7
+
+    assert f() == 7 and "DEPRECATED" in f.__doc__

@@ -15,9 +15,10 @@ import importlib
 from graph_cnn.errors import not_provided
 
 PROVIDED = ("autograph", "boosted_trees", "cluster_resolver", "cudnn_rnn", "data", "distribute",
-            "distributions", "eager", "factorization", "framework", "image", "keras", "layers",
-            "learn", "legacy_seq2seq", "lookup", "metrics", "opt", "rnn", "seq2seq", "signal",
-            "slim", "summary", "tensor_forest", "tensorboard", "tpu", "training", "util")
+            "distributions", "eager", "factorization", "framework", "graph_editor", "image",
+            "keras", "layers", "learn", "legacy_seq2seq", "lookup", "metrics", "opt", "rnn",
+            "seq2seq", "signal", "slim", "summary", "tensor_forest", "tensorboard", "tpu",
+            "training", "util")
 
 
 def __getattr__(name):

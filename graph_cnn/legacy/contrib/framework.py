@@ -13,6 +13,11 @@ import types
 
 import tensorflow as tf
 from tensorflow.python.util import nest as _tf_nest
+from tensorflow.python.util.deprecation import (  # noqa: F401  (TF1 code marked its own with them)
+    deprecated,
+    deprecated_arg_values,
+    deprecated_args,
+)
 
 from graph_cnn.errors import not_provided
 from graph_cnn.legacy.contrib import _paths

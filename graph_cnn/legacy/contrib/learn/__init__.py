@@ -17,6 +17,7 @@ from graph_cnn.legacy.contrib.learn import (  # noqa: F401
     estimators,
     learn_io,
     metric_spec,
+    monitored_session,
     monitors,
     preprocessing,
 )

@@ -8,6 +8,7 @@ from graph_cnn.legacy.contrib.learn.estimators import (  # noqa: F401
     head,
     linear,
     model_fn,
+    rnn_common,
 )
 from graph_cnn.legacy.contrib.learn.estimators.dnn import DNNClassifier, DNNRegressor  # noqa: F401
 from graph_cnn.legacy.contrib.learn.estimators.estimator import (  # noqa: F401
