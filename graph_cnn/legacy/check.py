@@ -425,6 +425,31 @@ def _path_findings(tree):
     return found
 
 
+def _fallback_spans(tree):
+    """The lines a program wrote to run only where a name exists: ``try`` bodies with a handler
+    and the handlers (the other version's way), and ``if`` branches whose test names it (``if "concat_v2" in dir(tf):``,
+    ``hasattr(tf, "scalar_summary")``): ``([(first, last)], [(first, last, {words})])``."""
+    tries, branches = [], []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Try) and node.handlers:
+            tries.append((node.body[0].lineno, node.body[-1].end_lineno))
+            tries.extend((h.lineno, h.end_lineno) for h in node.handlers)  # the other way
+        elif isinstance(node, ast.If):
+            words = {n.value for n in ast.walk(node.test)
+                     if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+            if words:
+                branches.append((node.lineno, node.end_lineno, words))
+    return tries, branches
+
+
+def _falls_back(spans, line, absent):
+    """Whether the use of the missing name ``absent`` at ``line`` is in such a place."""
+    tries, branches = spans
+    leaf = absent.rpartition(".")[2]
+    return (any(first <= line <= last for first, last in tries)
+            or any(first <= line <= last and leaf in words for first, last, words in branches))
+
+
 def check(path):
     """``[(file, line, where, message, blocking)]`` for the program ``path`` starts (the script
     and its own modules): each TF name the layer lacks and each library name that moved
@@ -439,11 +464,14 @@ def check(path):
     stars = _star_bindings(files, root)
     findings, seen, count = [], set(), 0
     for file, tree, cells in files:
+        spans = _fallback_spans(tree)
         for line, dotted in uses(tree, stars[Path(file).resolve()], ROOTS):
             where = _cell_of(line, cells)
             if dotted.split(".")[0] == "tensorflow":
                 count += 1
                 absent = resolve(dotted)
+                if absent and _falls_back(spans, line, absent):
+                    continue  # written to run only where the name exists, as on TF 0.12
                 if dotted in NEEDS_TPU and dotted not in seen:
                     seen.add(dotted)
                     said = (f"tf{dotted[len('tensorflow'):]} needs a TPU, which this machine "

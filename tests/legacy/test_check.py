@@ -139,3 +139,22 @@ def test_check_names_modules_that_are_not_here_and_paths_of_another_machine(tmp_
          "here (/Users is not on this machine): the author's own; change it"),
         "9 things in the program old.py starts would stop it; it would stop at the first of them",
     ]
+
+
+def test_names_a_program_only_uses_where_they_exist_are_not_reported(tmp_path):
+    """TF 0.12/1.0 compatibility code: a try with the other version's name in its handler, an
+    if on ``dir(tf)`` or ``hasattr``; a missing name outside such places is still reported."""
+    script = tmp_path / "ops.py"
+    script.write_text(
+        "import tensorflow as tf\n"
+        "try:\n    scalar_summary = tf.scalar_summary\nexcept AttributeError:\n"
+        "    scalar_summary = tf.summary.scalar\n"
+        "try:\n    up = tf.nn.conv2d_transpose\nexcept AttributeError:\n    up = tf.nn.deconv2d\n"
+        "if 'concat_v2' in dir(tf):\n    concat = tf.concat_v2\nelse:\n    concat = tf.concat\n"
+        "if hasattr(tf, 'mul'):\n    mul = tf.mul\n"
+        "x = tf.no_such_op\n")
+    result = run_cli("legacy", "--check", script)
+    assert result.returncode == 1, result.stderr[-2000:]
+    assert result.stdout.splitlines() == [
+        f"{script}:16: tf.no_such_op is not provided by graph_cnn's TF1 layer",
+        "1 of the names the program ops.py starts uses are not provided"]
