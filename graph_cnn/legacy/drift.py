@@ -31,6 +31,7 @@ import importlib.util
 import inspect
 import os
 import sys
+import sysconfig
 import warnings
 
 # ---- the announcement ----------------------------------------------------------------------
@@ -49,9 +50,17 @@ def _given(old, new, removed):
 
 # ---- NumPy -------------------------------------------------------------------------------------
 
-# where library code lives: the program's own frames are outside these
-_LIBRARIES = tuple({p for p in (sys.prefix, sys.base_prefix, sys.exec_prefix,
-                                os.path.dirname(os.path.dirname(os.path.abspath(__file__))))})
+# where frames that are not the program's own come from: graph_cnn, the standard library and
+# installed packages (a frame in the script's own folder is the program's wherever that is)
+_LIBRARY_DIRS = tuple(os.path.abspath(p) + os.sep for p in {
+    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
+
+
+def program_frame(filename):
+    """Whether a frame's file is the old program's own: not the runner's, graph_cnn's, the
+    standard library's or an installed package's."""
+    return not (filename.startswith("<") or os.path.abspath(filename).startswith(_LIBRARY_DIRS))
 
 def _asscalar(a):
     return a.item()
@@ -106,12 +115,6 @@ def _patch_numpy(numpy):
     numpy.set_printoptions(legacy="1.25")
 
 
-def _from_the_program(frame):
-    """Whether ``frame`` is the old program's own code (not a library's, nor graph_cnn's)."""
-    name = frame.f_code.co_filename
-    return not (name.startswith(_LIBRARIES) or name.startswith("<frozen"))
-
-
 def _ragged_as_objects(original, object_type):
     """``np.array`` of sequences of different lengths, called by the program, as NumPy before
     1.24 made it (an object array) instead of NumPy 1.24's ValueError."""
@@ -124,7 +127,7 @@ def _ragged_as_objects(original, object_type):
             return original(*args, **kwargs)
         except ValueError as error:
             if ("inhomogeneous" not in str(error) or kwargs.get("dtype") is not None
-                    or len(args) > 1 or not _from_the_program(sys._getframe(1))):
+                    or len(args) > 1 or not program_frame(sys._getframe(1).f_code.co_filename)):
                 raise
         announce("np.array of sequences of different lengths (an error since NumPy 1.24) is "
                  "an object array, as older NumPy made it")

@@ -25,7 +25,6 @@ import runpy
 import signal
 import socket
 import sys
-import sysconfig
 import threading
 import traceback
 import types
@@ -60,11 +59,7 @@ PACKAGES = ("tensorflow.examples", "tensorflow.examples.tutorials",
             "tensorflow.examples.tutorials.mnist")
 # TF 0.12 names that TF 1.0 renamed without changing what they do, still in 2016-2017 tutorials.
 TF0_RENAMES = {"mul": "multiply", "sub": "subtract", "neg": "negative"}
-# where frames that are not the program's own come from: graph_cnn, the standard library and
-# installed packages (a frame in the script's own folder is the program's wherever that is)
-_LIBRARY_DIRS = tuple(os.path.abspath(p) + os.sep for p in {
-    os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
-    *(sysconfig.get_paths()[k] for k in ("stdlib", "platstdlib", "purelib", "platlib"))})
+
 _FRAME_LINE = re.compile(r'^(\s*)File "([^"]+)", line \d+')
 
 _Alias = drift.Alias
@@ -271,10 +266,7 @@ def install(quiet=False, verbose=None):
     return shim
 
 
-def _program_frame(filename):
-    """Whether a frame is the program's own: not the runner's, graph_cnn's, the standard
-    library's or an installed package's."""
-    return not (filename.startswith("<") or os.path.abspath(filename).startswith(_LIBRARY_DIRS))
+_program_frame = drift.program_frame
 
 
 def _filter_frame_lines(message):
